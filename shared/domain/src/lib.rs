@@ -1,0 +1,30 @@
+//! fortsync's pure core: canonical orders, tenant settings, Fortnox document mapping, money,
+//! the order state machine and the queue job types. No I/O, no AWS, no HTTP.
+//!
+//! # Layout
+//! - [`money`]: öre rounding and VAT arithmetic on `rust_decimal::Decimal`.
+//! - [`ids`]: validated identifiers (tenant ids, shop order ids) and the Fortnox idempotency key.
+//! - [`order`]: the canonical shop order every platform is mapped to.
+//! - [`generic`]: the documented generic order webhook schema and its validation.
+//! - [`settings`]: typed, versioned tenant settings.
+//! - [`charset`] and [`countries`]: Fortnox's text whitelist and country names.
+//! - [`document`]: canonical order → Fortnox customer and invoice drafts, and expected totals.
+//! - [`state`]: the per-order state machine and record.
+//! - [`job`]: typed work-queue messages.
+//! - [`error`]: the retryable-vs-permanent classification shared by every layer.
+
+pub mod charset;
+pub mod countries;
+pub mod document;
+pub mod error;
+pub mod generic;
+pub mod ids;
+pub mod job;
+pub mod money;
+pub mod order;
+pub mod settings;
+pub mod state;
+pub mod tenant;
+
+pub use error::ErrorClass;
+pub use ids::{OrderId, TenantId};

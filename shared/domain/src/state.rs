@@ -1,0 +1,188 @@
+//! The per-order state machine. Every Fortnox write is bracketed: the record moves to a
+//! `*Pending`-style state *before* the write and to the result state after it, so a retry that
+//! finds `DocumentPending` knows an earlier attempt may have created the document and looks it
+//! up by its external reference before writing again.
+
+use crate::ErrorClass;
+use crate::ids::{OrderId, TenantId};
+use crate::order::Order;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// Accepted by the webhook, queued.
+    Received,
+    /// Fortnox customer found or created.
+    CustomerReady,
+    /// About to create (or maybe created) the document.
+    DocumentPending,
+    /// Document exists in Fortnox and is recorded here.
+    DocumentCreated,
+    /// Settings say no document; the customer is synced.
+    Skipped,
+    /// A permanent error: a person must act (see `last_error`), then replay.
+    Failed,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::CustomerReady => "customer_ready",
+            Self::DocumentPending => "document_pending",
+            Self::DocumentCreated => "document_created",
+            Self::Skipped => "skipped",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Work is finished for this order (a duplicate job is a no-op).
+    pub fn is_done(self) -> bool {
+        matches!(self, Self::DocumentCreated | Self::Skipped)
+    }
+
+    /// Allowed transitions. `Failed` can be left only by a replay, which restarts at
+    /// `Received` and keeps every number already recorded.
+    pub fn can_move_to(self, next: OrderState) -> bool {
+        use OrderState::*;
+        matches!(
+            (self, next),
+            (Received, CustomerReady)
+                | (CustomerReady, DocumentPending)
+                | (CustomerReady, Skipped)
+                | (DocumentPending, DocumentCreated)
+                | (Received | CustomerReady | DocumentPending, Failed)
+                | (Failed, Received)
+        )
+    }
+}
+
+/// What the worker should do next for a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    MatchCustomer,
+    /// `lookup_first`: an earlier attempt may have created the document.
+    CreateDocument { lookup_first: bool },
+    Done,
+    /// Stopped on a permanent error; only a replay continues it.
+    Stopped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub class: ErrorClass,
+    /// Fortnox error code, when Fortnox gave one.
+    pub code: Option<u64>,
+    pub message: String,
+    /// What the merchant can do about it.
+    pub advice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRecord {
+    pub tenant: TenantId,
+    pub order_id: OrderId,
+    pub state: OrderState,
+    /// Optimistic-concurrency version, bumped on every save.
+    pub version: u64,
+    pub order: Order,
+    pub customer_number: Option<String>,
+    pub document_number: Option<String>,
+    pub fortnox_total: Option<Decimal>,
+    /// Fortnox total minus shop total, when they differ: surfaced, never silently accepted.
+    pub total_difference: Option<Decimal>,
+    pub settings_version: Option<u32>,
+    pub attempts: u32,
+    pub last_error: Option<Failure>,
+    /// RFC 3339.
+    pub received_at: String,
+    pub updated_at: String,
+}
+
+impl OrderRecord {
+    pub fn new(tenant: TenantId, order: Order, now: &str) -> Self {
+        Self {
+            tenant,
+            order_id: order.id.clone(),
+            state: OrderState::Received,
+            version: 0,
+            order,
+            customer_number: None,
+            document_number: None,
+            fortnox_total: None,
+            total_difference: None,
+            settings_version: None,
+            attempts: 0,
+            last_error: None,
+            received_at: now.to_owned(),
+            updated_at: now.to_owned(),
+        }
+    }
+
+    pub fn next_step(&self) -> NextStep {
+        match self.state {
+            OrderState::Received => NextStep::MatchCustomer,
+            OrderState::CustomerReady => NextStep::CreateDocument { lookup_first: false },
+            OrderState::DocumentPending => NextStep::CreateDocument { lookup_first: true },
+            OrderState::DocumentCreated | OrderState::Skipped => NextStep::Done,
+            OrderState::Failed => NextStep::Stopped,
+        }
+    }
+
+    /// Move to `next`, refusing transitions the machine does not allow.
+    pub fn advance(&mut self, next: OrderState, now: &str) -> Result<(), IllegalTransition> {
+        if !self.state.can_move_to(next) {
+            return Err(IllegalTransition { from: self.state, to: next });
+        }
+        self.state = next;
+        self.updated_at = now.to_owned();
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("illegal order transition {from:?} → {to:?}")]
+pub struct IllegalTransition {
+    pub from: OrderState,
+    pub to: OrderState,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generic;
+
+    fn record() -> OrderRecord {
+        let body = r#"{"id": 5, "created_at": "2026-11-20", "currency": "SEK", "prices_include_tax": true,
+            "customer": {"email": "a@b.se", "name": "A"},
+            "billing_address": {"line1": "x", "zip": "1", "city": "y", "country": "SE"},
+            "lines": [{"name": "n", "quantity": 1, "unit_price": 1, "vat_rate": 25}], "total": 1}"#;
+        let order = generic::parse(body.as_bytes()).unwrap();
+        OrderRecord::new(TenantId::parse("t").unwrap(), order, "2026-11-20T00:00:00Z")
+    }
+
+    #[test]
+    fn happy_path_walks_customer_then_document() {
+        let mut r = record();
+        assert_eq!(r.next_step(), NextStep::MatchCustomer);
+        r.advance(OrderState::CustomerReady, "t1").unwrap();
+        assert_eq!(r.next_step(), NextStep::CreateDocument { lookup_first: false });
+        r.advance(OrderState::DocumentPending, "t2").unwrap();
+        assert_eq!(r.next_step(), NextStep::CreateDocument { lookup_first: true });
+        r.advance(OrderState::DocumentCreated, "t3").unwrap();
+        assert_eq!(r.next_step(), NextStep::Done);
+        assert!(r.state.is_done());
+    }
+
+    #[test]
+    fn illegal_transitions_are_refused() {
+        let mut r = record();
+        assert!(r.advance(OrderState::DocumentCreated, "t").is_err());
+        r.advance(OrderState::Failed, "t").unwrap();
+        assert_eq!(r.next_step(), NextStep::Stopped);
+        assert!(r.advance(OrderState::CustomerReady, "t").is_err());
+        r.advance(OrderState::Received, "t").unwrap();
+    }
+}

@@ -1,0 +1,41 @@
+//! The tenant record: one shop connected to one Fortnox company.
+
+use crate::document::Rounding;
+use crate::ids::TenantId;
+use crate::settings::TenantSettings;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TenantStatus {
+    Connected,
+    /// The Fortnox authorisation died (revoked, refresh token spent): queued work is parked.
+    NeedsReconnect,
+    Disconnected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub status: TenantStatus,
+    /// Fortnox `DatabaseNumber` (the TenantId Fortnox uses).
+    pub fortnox_tenant_id: Option<u64>,
+    pub company_name: Option<String>,
+    /// The company's öre rounding as learnt from Fortnox.
+    #[serde(default)]
+    pub rounding: Rounding,
+    pub settings: TenantSettings,
+}
+
+impl Tenant {
+    pub fn new(id: TenantId) -> Self {
+        Self {
+            id,
+            status: TenantStatus::Connected,
+            fortnox_tenant_id: None,
+            company_name: None,
+            rounding: Rounding::None,
+            settings: TenantSettings::default(),
+        }
+    }
+}
