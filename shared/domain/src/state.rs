@@ -94,6 +94,13 @@ pub struct OrderRecord {
     /// Fortnox total minus shop total, when they differ: surfaced, never silently accepted.
     pub total_difference: Option<Decimal>,
     pub settings_version: Option<u32>,
+    /// Set when a document create was first attempted; never cleared, so every later attempt
+    /// (also after a replay) looks the document up before creating one.
+    #[serde(default)]
+    pub document_attempted: bool,
+    /// Single-flight lease over the order's processing (epoch seconds).
+    #[serde(default)]
+    pub lease_until: Option<i64>,
     pub attempts: u32,
     pub last_error: Option<Failure>,
     /// RFC 3339.
@@ -114,6 +121,8 @@ impl OrderRecord {
             fortnox_total: None,
             total_difference: None,
             settings_version: None,
+            document_attempted: false,
+            lease_until: None,
             attempts: 0,
             last_error: None,
             received_at: now.to_owned(),
@@ -124,7 +133,9 @@ impl OrderRecord {
     pub fn next_step(&self) -> NextStep {
         match self.state {
             OrderState::Received => NextStep::MatchCustomer,
-            OrderState::CustomerReady => NextStep::CreateDocument { lookup_first: false },
+            OrderState::CustomerReady => {
+                NextStep::CreateDocument { lookup_first: self.document_attempted }
+            }
             OrderState::DocumentPending => NextStep::CreateDocument { lookup_first: true },
             OrderState::DocumentCreated | OrderState::Skipped => NextStep::Done,
             OrderState::Failed => NextStep::Stopped,
@@ -135,6 +146,9 @@ impl OrderRecord {
     pub fn advance(&mut self, next: OrderState, now: &str) -> Result<(), IllegalTransition> {
         if !self.state.can_move_to(next) {
             return Err(IllegalTransition { from: self.state, to: next });
+        }
+        if next == OrderState::DocumentPending {
+            self.document_attempted = true;
         }
         self.state = next;
         self.updated_at = now.to_owned();
@@ -184,5 +198,16 @@ mod tests {
         assert_eq!(r.next_step(), NextStep::Stopped);
         assert!(r.advance(OrderState::CustomerReady, "t").is_err());
         r.advance(OrderState::Received, "t").unwrap();
+    }
+
+    #[test]
+    fn a_replayed_order_looks_up_its_document_before_creating_again() {
+        let mut r = record();
+        r.advance(OrderState::CustomerReady, "t").unwrap();
+        r.advance(OrderState::DocumentPending, "t").unwrap();
+        r.advance(OrderState::Failed, "t").unwrap();
+        r.advance(OrderState::Received, "t").unwrap();
+        r.advance(OrderState::CustomerReady, "t").unwrap();
+        assert_eq!(r.next_step(), NextStep::CreateDocument { lookup_first: true });
     }
 }

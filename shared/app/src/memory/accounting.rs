@@ -1,0 +1,98 @@
+use crate::ports::{Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument};
+use async_trait::async_trait;
+use fortsync_domain::ErrorClass;
+use fortsync_domain::document::{CustomerDraft, InvoiceDraft, Rounding, expected_totals};
+use fortsync_domain::tenant::Tenant;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+struct Books {
+    customers: Vec<(String, String)>,
+    invoices: Vec<(String, String, rust_decimal::Decimal)>,
+    /// Errors the next calls answer with, in order.
+    faults: VecDeque<AccountingError>,
+    /// When set, the next create_invoice succeeds in Fortnox but the answer is "lost".
+    lose_next_invoice_answer: bool,
+    calls: Vec<ApiCall>,
+}
+
+/// A tiny stand-in for Fortnox for use-case tests: exact e-mail and reference lookups, totals by
+/// the domain model, scripted faults. End-to-end tests use the real simulator instead.
+#[derive(Clone, Default)]
+pub struct FakeFortnox {
+    books: Arc<Mutex<Books>>,
+}
+
+impl FakeFortnox {
+    pub fn fail_next(&self, e: AccountingError) {
+        if let Ok(mut b) = self.books.lock() {
+            b.faults.push_back(e);
+        }
+    }
+    pub fn lose_next_invoice_answer(&self) {
+        if let Ok(mut b) = self.books.lock() {
+            b.lose_next_invoice_answer = true;
+        }
+    }
+    pub fn invoice_count(&self) -> usize {
+        self.books.lock().map(|b| b.invoices.len()).unwrap_or(0)
+    }
+    pub fn customer_count(&self) -> usize {
+        self.books.lock().map(|b| b.customers.len()).unwrap_or(0)
+    }
+
+    fn call(&self, method: &str, path: &str) -> Result<std::sync::MutexGuard<'_, Books>, AccountingError> {
+        let mut b = self.books.lock().map_err(|_| timeout())?;
+        b.calls.push(ApiCall { method: method.into(), path: path.into(), status: Some(200), duration_ms: 0, fortnox_code: None });
+        if let Some(e) = b.faults.pop_front() {
+            return Err(e);
+        }
+        Ok(b)
+    }
+}
+
+fn timeout() -> AccountingError {
+    AccountingError { class: ErrorClass::Retryable, status: None, code: None, message: "timeout".into(), advice: None }
+}
+
+#[async_trait]
+impl Accounting for FakeFortnox {
+    async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError> {
+        let b = self.call("GET", "/3/customers")?;
+        Ok(b.customers.iter().find(|(_, e)| e == email).map(|(n, _)| n.clone()))
+    }
+    async fn create_customer(&self, draft: &CustomerDraft) -> Result<String, AccountingError> {
+        let mut b = self.call("POST", "/3/customers")?;
+        let n = (b.customers.len() + 1).to_string();
+        b.customers.push((n.clone(), draft.email.clone()));
+        Ok(n)
+    }
+    async fn find_invoice_by_reference(&self, reference: &str) -> Result<Option<CreatedDocument>, AccountingError> {
+        let b = self.call("GET", "/3/invoices")?;
+        Ok(b.invoices
+            .iter()
+            .find(|(_, r, _)| r == reference)
+            .map(|(n, _, t)| CreatedDocument { number: n.clone(), total: *t }))
+    }
+    async fn create_invoice(&self, draft: &InvoiceDraft) -> Result<CreatedDocument, AccountingError> {
+        let mut b = self.call("POST", "/3/invoices")?;
+        let n = (b.invoices.len() + 1).to_string();
+        let total = expected_totals(draft, Rounding::None).total;
+        b.invoices.push((n.clone(), draft.external_reference.clone(), total));
+        if std::mem::take(&mut b.lose_next_invoice_answer) {
+            return Err(timeout());
+        }
+        Ok(CreatedDocument { number: n, total })
+    }
+    fn take_calls(&self) -> Vec<ApiCall> {
+        self.books.lock().map(|mut b| std::mem::take(&mut b.calls)).unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl AccountingConnector for FakeFortnox {
+    async fn connect(&self, _tenant: &Tenant) -> Result<Box<dyn Accounting>, AccountingError> {
+        Ok(Box::new(self.clone()))
+    }
+}

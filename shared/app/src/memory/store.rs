@@ -1,0 +1,104 @@
+use crate::ports::{AuditEntry, AuditLog, DeliveryLog, OrderStore, StoreError, TenantStore};
+use async_trait::async_trait;
+use fortsync_domain::state::OrderRecord;
+use fortsync_domain::tenant::Tenant;
+use fortsync_domain::{OrderId, TenantId};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+#[derive(Default)]
+struct Tables {
+    tenants: HashMap<TenantId, Tenant>,
+    deliveries: HashMap<(TenantId, String), i64>,
+    orders: HashMap<(TenantId, OrderId), OrderRecord>,
+    audit: HashMap<(TenantId, OrderId), Vec<AuditEntry>>,
+}
+
+/// The state table in memory: tenants, delivery claims, order records and audit trails.
+#[derive(Default)]
+pub struct MemoryStore {
+    tables: Mutex<Tables>,
+}
+
+impl MemoryStore {
+    fn lock(&self) -> Result<MutexGuard<'_, Tables>, StoreError> {
+        self.tables.lock().map_err(|_| StoreError::Unavailable("poisoned".into()))
+    }
+
+    /// Every order record of a tenant (for the demo's summary).
+    pub fn orders_of(&self, tenant: &TenantId) -> Vec<OrderRecord> {
+        let Ok(t) = self.lock() else { return Vec::new() };
+        let mut v: Vec<_> = t.orders.iter().filter(|((tt, _), _)| tt == tenant).map(|(_, r)| r.clone()).collect();
+        v.sort_by(|a, b| a.received_at.cmp(&b.received_at).then(a.order_id.cmp(&b.order_id)));
+        v
+    }
+}
+
+#[async_trait]
+impl TenantStore for MemoryStore {
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
+        Ok(self.lock()?.tenants.get(id).cloned())
+    }
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        self.lock()?.tenants.insert(tenant.id.clone(), tenant.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl DeliveryLog for MemoryStore {
+    async fn claim(&self, tenant: &TenantId, key: &str, now: i64, expires_at: i64) -> Result<bool, StoreError> {
+        let mut t = self.lock()?;
+        let k = (tenant.clone(), key.to_owned());
+        match t.deliveries.get(&k) {
+            Some(exp) if *exp > now => Ok(false),
+            _ => {
+                t.deliveries.insert(k, expires_at);
+                Ok(true)
+            }
+        }
+    }
+    async fn release(&self, tenant: &TenantId, key: &str) -> Result<(), StoreError> {
+        self.lock()?.deliveries.remove(&(tenant.clone(), key.to_owned()));
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl OrderStore for MemoryStore {
+    async fn get_order(&self, tenant: &TenantId, id: &OrderId) -> Result<Option<OrderRecord>, StoreError> {
+        Ok(self.lock()?.orders.get(&(tenant.clone(), id.clone())).cloned())
+    }
+    async fn insert_order(&self, record: &OrderRecord) -> Result<Option<OrderRecord>, StoreError> {
+        let mut t = self.lock()?;
+        let k = (record.tenant.clone(), record.order_id.clone());
+        if let Some(existing) = t.orders.get(&k) {
+            return Ok(Some(existing.clone()));
+        }
+        t.orders.insert(k, record.clone());
+        Ok(None)
+    }
+    async fn save_order(&self, record: &mut OrderRecord) -> Result<(), StoreError> {
+        let mut t = self.lock()?;
+        let k = (record.tenant.clone(), record.order_id.clone());
+        match t.orders.get(&k) {
+            Some(stored) if stored.version == record.version => {
+                record.version += 1;
+                t.orders.insert(k, record.clone());
+                Ok(())
+            }
+            _ => Err(StoreError::Conflict),
+        }
+    }
+}
+
+#[async_trait]
+impl AuditLog for MemoryStore {
+    async fn append(&self, tenant: &TenantId, order: &OrderId, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        self.lock()?.audit.entry((tenant.clone(), order.clone())).or_default().extend_from_slice(entries);
+        Ok(())
+    }
+    async fn list(&self, tenant: &TenantId, order: &OrderId) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(self.lock()?.audit.get(&(tenant.clone(), order.clone())).cloned().unwrap_or_default())
+    }
+}

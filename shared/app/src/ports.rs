@@ -1,0 +1,228 @@
+//! Ports: one small trait per capability. Each has an AWS (or HTTP) adapter and an in-memory
+//! twin; use cases take only the ports they need.
+
+use async_trait::async_trait;
+use fortsync_domain::document::{CustomerDraft, InvoiceDraft};
+use fortsync_domain::error::{Classify, ErrorClass};
+use fortsync_domain::job::Job;
+use fortsync_domain::state::{Failure, OrderRecord};
+use fortsync_domain::tenant::Tenant;
+use fortsync_domain::{OrderId, TenantId};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// Optimistic concurrency lost: someone else saved first.
+    #[error("the record changed concurrently")]
+    Conflict,
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("state store unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl Classify for StoreError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            StoreError::Corrupt(_) => ErrorClass::Permanent,
+            StoreError::Conflict | StoreError::Unavailable(_) => ErrorClass::Retryable,
+        }
+    }
+}
+
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError>;
+    /// Create or replace.
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait DeliveryLog: Send + Sync {
+    /// Record that a webhook delivery was accepted.
+    ///
+    /// # Contract
+    /// MUST return `Ok(false)` when an unexpired claim for the same tenant and key exists
+    /// (checked against `now`, not left to TTL deletion), atomically with respect to
+    /// concurrent claims: of N concurrent calls exactly one returns `Ok(true)`.
+    async fn claim(&self, tenant: &TenantId, key: &str, now: i64, expires_at: i64) -> Result<bool, StoreError>;
+    /// Forget a claim (used when the job could not be queued, so the shop's retry gets in).
+    async fn release(&self, tenant: &TenantId, key: &str) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    async fn get_order(&self, tenant: &TenantId, id: &OrderId) -> Result<Option<OrderRecord>, StoreError>;
+    /// Insert a new record.
+    ///
+    /// # Contract
+    /// MUST NOT overwrite: returns `Ok(None)` when inserted, `Ok(Some(existing))` when a record
+    /// for the order already exists.
+    async fn insert_order(&self, record: &OrderRecord) -> Result<Option<OrderRecord>, StoreError>;
+    /// Save with optimistic concurrency.
+    ///
+    /// # Contract
+    /// MUST fail with [`StoreError::Conflict`] unless the stored version equals
+    /// `record.version`; on success the stored and the passed record carry `version + 1`.
+    async fn save_order(&self, record: &mut OrderRecord) -> Result<(), StoreError>;
+}
+
+/// One line of an order's audit trail. Never holds tokens, secrets or whole payloads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// RFC 3339.
+    pub at: String,
+    pub step: String,
+    pub outcome: String,
+    pub detail: Option<String>,
+    pub call: Option<ApiCall>,
+}
+
+/// A recorded Fortnox call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiCall {
+    pub method: String,
+    /// Path without query string (queries can hold e-mail addresses).
+    pub path: String,
+    pub status: Option<u16>,
+    pub duration_ms: u64,
+    pub fortnox_code: Option<u64>,
+}
+
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    /// Append entries in order.
+    async fn append(&self, tenant: &TenantId, order: &OrderId, entries: &[AuditEntry]) -> Result<(), StoreError>;
+    /// Oldest first.
+    async fn list(&self, tenant: &TenantId, order: &OrderId) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+#[derive(Debug, Error)]
+#[error("work queue unavailable: {0}")]
+pub struct QueueError(pub String);
+
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    async fn send(&self, job: &Job) -> Result<(), QueueError>;
+}
+
+/// A message received from the work queue (used by the local runner that plays Lambda's
+/// event-source mapping; in AWS, Lambda receives and deletes).
+#[derive(Debug, Clone)]
+pub struct ReceivedMessage {
+    pub message_id: String,
+    pub receipt: String,
+    pub body: String,
+    pub receive_count: u32,
+}
+
+#[async_trait]
+pub trait QueueConsumer: Send + Sync {
+    async fn receive(&self, max: usize) -> Result<Vec<ReceivedMessage>, QueueError>;
+    async fn delete(&self, receipt: &str) -> Result<(), QueueError>;
+    /// Make a message visible again after `delay_secs`.
+    async fn retry_after(&self, receipt: &str, delay_secs: u32) -> Result<(), QueueError>;
+    /// Messages moved to the dead-letter queue so far.
+    async fn dead_letters(&self) -> Result<Vec<String>, QueueError>;
+}
+
+/// A secret value; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretString(***)")
+    }
+}
+
+#[derive(Debug, Error)]
+#[error("secret store unavailable: {0}")]
+pub struct SecretError(pub String);
+
+#[async_trait]
+pub trait SecretStore: Send + Sync {
+    /// The current value, or `None` when no such secret exists.
+    async fn get_secret(&self, name: &str) -> Result<Option<SecretString>, SecretError>;
+    /// Create or replace (a new current version).
+    async fn put_secret(&self, name: &str, value: &SecretString) -> Result<(), SecretError>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> time::OffsetDateTime;
+}
+
+/// The system clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+    }
+}
+
+/// An error from the accounting system, already classified and explained.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+#[error("{message}")]
+pub struct AccountingError {
+    pub class: ErrorClass,
+    pub status: Option<u16>,
+    pub code: Option<u64>,
+    pub message: String,
+    pub advice: Option<String>,
+}
+
+impl AccountingError {
+    pub fn to_failure(&self) -> Failure {
+        Failure {
+            class: self.class,
+            code: self.code,
+            message: self.message.clone(),
+            advice: self.advice.clone(),
+        }
+    }
+}
+
+impl Classify for AccountingError {
+    fn class(&self) -> ErrorClass {
+        self.class
+    }
+}
+
+/// What Fortnox answered for a created (or found) document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedDocument {
+    pub number: String,
+    pub total: Decimal,
+}
+
+/// A Fortnox session for one tenant.
+#[async_trait]
+pub trait Accounting: Send + Sync {
+    /// The customer whose e-mail equals `email` exactly (Fortnox searches by substring).
+    async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError>;
+    async fn create_customer(&self, draft: &CustomerDraft) -> Result<String, AccountingError>;
+    /// The invoice whose `ExternalInvoiceReference1` equals `reference` exactly.
+    async fn find_invoice_by_reference(&self, reference: &str) -> Result<Option<CreatedDocument>, AccountingError>;
+    async fn create_invoice(&self, draft: &InvoiceDraft) -> Result<CreatedDocument, AccountingError>;
+    /// Calls made since the last take, for the audit trail.
+    fn take_calls(&self) -> Vec<ApiCall>;
+}
+
+#[async_trait]
+pub trait AccountingConnector: Send + Sync {
+    /// A session for the tenant (reads its token; fails permanently when it has none).
+    async fn connect(&self, tenant: &Tenant) -> Result<Box<dyn Accounting>, AccountingError>;
+}
