@@ -1,1 +1,25 @@
+//! AWS adapters for the app's ports: DynamoDB (state table), SQS (work queue), Secrets
+//! Manager (tokens and signing secrets), plus `provision` for local stacks and tests.
+//!
+//! # Layout
+//! - [`config`]: one `SdkConfig` with timeouts, honouring `AWS_ENDPOINT_URL` (moto).
+//! - [`dynamo`]: `DynamoStore` — tenants, delivery claims, order records, audit trail.
+//! - [`sqs`]: `SqsQueue` — job sender and (for the local runner) consumer.
+//! - [`secrets`]: `SecretsManagerStore`.
+//! - [`provision`]: create the table and queues from their definitions.
 
+pub mod config;
+pub mod dynamo;
+pub mod provision;
+pub mod secrets;
+pub mod sqs;
+
+pub use config::load as load_config;
+pub use dynamo::DynamoStore;
+pub use secrets::SecretsManagerStore;
+pub use sqs::SqsQueue;
+
+/// The full error chain of an SDK error (its `Display` alone says only "service error").
+pub(crate) fn describe<E: std::error::Error>(e: &E) -> String {
+    aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string()
+}

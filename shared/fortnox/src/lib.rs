@@ -1,1 +1,20 @@
+//! The Fortnox REST client every function uses.
+//!
+//! # Layout
+//! - [`client`]: requests with timeouts, per-tenant pacing, bounded 429 backoff, call records.
+//! - [`error`] and [`codes`]: typed, classified errors; Fortnox codes explained in English.
+//! - [`throttle`]: the in-process sliding window (≤ 24 requests per 5 s per tenant).
+//! - [`wire`]: PascalCase request/response models, tolerant of Fortnox's loose typing.
+//! - [`session`]: the `Accounting` port implemented on top of the client.
 
+pub mod client;
+pub mod codes;
+pub mod error;
+pub mod session;
+pub mod throttle;
+pub mod wire;
+
+pub use client::{FortnoxClient, RetryPolicy};
+pub use error::FortnoxError;
+pub use session::{FortnoxConnector, StoredToken};
+pub use throttle::Throttle;

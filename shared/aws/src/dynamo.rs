@@ -1,0 +1,249 @@
+//! The single state table (keys `pk`/`sk`, index `gsi1`, TTL on `expires_at`). Item layout is
+//! documented in the README; expiry is always checked in code because TTL deletion is lazy.
+
+use crate::describe;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use fortsync_app::{AuditEntry, AuditLog, DeliveryLog, OrderStore, StoreError, TenantStore};
+use fortsync_domain::state::OrderRecord;
+use fortsync_domain::tenant::Tenant;
+use fortsync_domain::{OrderId, TenantId};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+type Item = HashMap<String, AttributeValue>;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn tenant_pk(t: &TenantId) -> String {
+    format!("TENANT#{t}")
+}
+
+fn unavailable<E: std::error::Error>(e: E) -> StoreError {
+    StoreError::Unavailable(describe(&e))
+}
+
+/// A record as a map of attributes plus the keys.
+fn to_item<T: Serialize>(value: &T, keys: [(&str, AttributeValue); 2]) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    for (k, v) in keys {
+        item.insert(k.to_owned(), v);
+    }
+    Ok(item)
+}
+
+fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
+    for k in ["pk", "sk", "gsi1pk", "gsi1sk", "expires_at"] {
+        item.remove(k);
+    }
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    async fn get(&self, pk: String, sk: String) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item)
+    }
+}
+
+#[async_trait]
+impl TenantStore for DynamoStore {
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
+        self.get(tenant_pk(id), "META".into()).await?.map(from_item).transpose()
+    }
+
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        let mut item = to_item(tenant, [("pk", s(tenant_pk(&tenant.id))), ("sk", s("META"))])?;
+        // gsi1 lists every tenant (the hourly sync enumerates them).
+        item.insert("gsi1pk".into(), s("TENANTS"));
+        item.insert("gsi1sk".into(), s(tenant.id.as_str()));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl DeliveryLog for DynamoStore {
+    async fn claim(&self, tenant: &TenantId, key: &str, now: i64, expires_at: i64) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(tenant_pk(tenant)))
+            .item("sk", s(format!("DELIVERY#{key}")))
+            .item("expires_at", n(expires_at))
+            .item("claimed_at", n(now))
+            .condition_expression("attribute_not_exists(pk) OR expires_at < :now")
+            .expression_attribute_values(":now", n(now))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn release(&self, tenant: &TenantId, key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(tenant)))
+            .key("sk", s(format!("DELIVERY#{key}")))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+fn order_item(r: &OrderRecord) -> Result<Item, StoreError> {
+    let mut item = to_item(r, [("pk", s(tenant_pk(&r.tenant))), ("sk", s(format!("ORDER#{}", r.order_id)))])?;
+    // gsi1 lists a tenant's orders by state (failed orders for the admin, stuck ones for sweeps).
+    item.insert("gsi1pk".into(), s(format!("ORDERS#{}", r.tenant)));
+    item.insert("gsi1sk".into(), s(format!("{}#{}", r.state.as_str(), r.updated_at)));
+    Ok(item)
+}
+
+#[async_trait]
+impl OrderStore for DynamoStore {
+    async fn get_order(&self, tenant: &TenantId, id: &OrderId) -> Result<Option<OrderRecord>, StoreError> {
+        self.get(tenant_pk(tenant), format!("ORDER#{id}")).await?.map(from_item).transpose()
+    }
+
+    async fn insert_order(&self, record: &OrderRecord) -> Result<Option<OrderRecord>, StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(order_item(record)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(None),
+            Err(e) => match e.into_service_error() {
+                se if se.is_conditional_check_failed_exception() => {
+                    let existing = match se {
+                        aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => c.item,
+                        _ => None,
+                    };
+                    match existing {
+                        Some(item) => from_item(item).map(Some),
+                        None => self.get_order(&record.tenant, &record.order_id).await,
+                    }
+                }
+                se => Err(unavailable(se)),
+            },
+        }
+    }
+
+    async fn save_order(&self, record: &mut OrderRecord) -> Result<(), StoreError> {
+        let expected = record.version;
+        record.version += 1;
+        let item = match order_item(record) {
+            Ok(i) => i,
+            Err(e) => {
+                record.version = expected;
+                return Err(e);
+            }
+        };
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("version = :expected")
+            .expression_attribute_values(":expected", n(expected))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                record.version = expected;
+                if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) {
+                    Err(StoreError::Conflict)
+                } else {
+                    Err(unavailable(e))
+                }
+            }
+        }
+    }
+}
+
+fn audit_pk(tenant: &TenantId, order: &OrderId) -> String {
+    format!("TENANT#{tenant}#ORDER#{order}")
+}
+
+#[async_trait]
+impl AuditLog for DynamoStore {
+    async fn append(&self, tenant: &TenantId, order: &OrderId, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let pk = audit_pk(tenant, order);
+        // A batch id keeps entries of concurrent attempts at the same instant apart.
+        let batch = uuid_fragment();
+        for (i, e) in entries.iter().enumerate() {
+            let item = to_item(e, [("pk", s(pk.clone())), ("sk", s(format!("AUDIT#{}#{batch}#{i:04}", e.at)))])?;
+            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    async fn list(&self, tenant: &TenantId, order: &OrderId) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :audit)")
+                .expression_attribute_values(":pk", s(audit_pk(tenant, order)))
+                .expression_attribute_values(":audit", s("AUDIT#"))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in page.items.unwrap_or_default() {
+                out.push(from_item(item)?);
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+fn uuid_fragment() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{nanos:09}")
+}
