@@ -1,1 +1,12 @@
-fn main() {}
+//! `POST /webhooks/{tenant}/{platform}`: verify, dedupe, record, enqueue. Never calls Fortnox.
+
+use fortsync_handlers::{Config, http, telemetry, wiring::AwsPorts};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    telemetry::init();
+    let config = Config::from_env()?;
+    let ports = AwsPorts::build(&config).await;
+    lambda_http::run(http::webhook_router(Arc::new(ports.ingress(&config)))).await
+}

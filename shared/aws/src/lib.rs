@@ -23,3 +23,8 @@ pub use sqs::SqsQueue;
 pub(crate) fn describe<E: std::error::Error>(e: &E) -> String {
     aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string()
 }
+
+/// The SDK crates, so callers need no direct dependency on them.
+pub use aws_sdk_dynamodb as dynamo_client;
+pub use aws_sdk_secretsmanager as secrets_client;
+pub use aws_sdk_sqs as sqs_client;

@@ -1,0 +1,86 @@
+//! Routers for the HTTP functions. The same router runs under `lambda_http` in AWS and under a
+//! local axum server for `make serve` and the tests.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use fortsync_app::ingress::{self, Accepted, Delivery, IngressDeps, IngressError};
+use serde_json::json;
+use std::sync::Arc;
+
+fn reply(status: StatusCode, body: serde_json::Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+/// `POST /webhooks/{tenant}/{platform}`.
+pub fn webhook_router(deps: Arc<IngressDeps>) -> Router {
+    // The use case enforces the configured limit with a clear 413; axum's own limit sits just
+    // above it so oversized bodies never reach memory in full.
+    let limit = deps.max_body_bytes.saturating_add(1);
+    Router::new()
+        .route("/webhooks/{tenant}/{platform}", post(order_webhook))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(deps)
+}
+
+async fn order_webhook(
+    State(deps): State<Arc<IngressDeps>>,
+    Path((tenant, platform)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let delivery = Delivery { tenant: &tenant, platform: &platform, headers: &headers, body: &body };
+    match ingress::receive_order(&deps, delivery).await {
+        Ok(Accepted::Queued { order_id }) => {
+            tracing::info!(tenant = %tenant, order = %order_id, "order queued");
+            reply(StatusCode::ACCEPTED, json!({"status": "queued", "order_id": order_id}))
+        }
+        Ok(Accepted::Duplicate) => {
+            tracing::info!(tenant = %tenant, "duplicate delivery dropped");
+            reply(StatusCode::OK, json!({"status": "duplicate"}))
+        }
+        Ok(Accepted::AlreadySynced { order_id }) => {
+            reply(StatusCode::OK, json!({"status": "already_synced", "order_id": order_id}))
+        }
+        Err(e) => {
+            let status = match &e {
+                IngressError::NotFound => StatusCode::NOT_FOUND,
+                IngressError::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+                IngressError::Unauthorized => StatusCode::UNAUTHORIZED,
+                IngressError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                IngressError::Invalid(_) => StatusCode::BAD_REQUEST,
+                IngressError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            tracing::warn!(tenant = %tenant, platform = %platform, status = status.as_u16(), reason = %e, "webhook refused");
+            // Signature failures get no detail; validation errors tell the sender what to fix.
+            let message = match &e {
+                IngressError::Invalid(reason) => reason.clone(),
+                IngressError::TooLarge(_) => e.to_string(),
+                _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+            };
+            reply(status, json!({"error": message}))
+        }
+    }
+}
+
+async fn not_implemented() -> Response {
+    reply(StatusCode::NOT_IMPLEMENTED, json!({"error": "not implemented yet"}))
+}
+
+/// `GET /connect` (next: the OAuth connect flow).
+pub fn oauth_start_router() -> Router {
+    Router::new().route("/connect", get(not_implemented))
+}
+
+/// `GET /oauth/callback`.
+pub fn oauth_callback_router() -> Router {
+    Router::new().route("/oauth/callback", get(not_implemented))
+}
+
+/// `POST /callbacks/{tenant}/invoice-status`.
+pub fn invoice_status_router() -> Router {
+    Router::new().route("/callbacks/{tenant}/invoice-status", post(not_implemented))
+}
