@@ -189,6 +189,11 @@ async fn drive(
         let now = rfc3339(deps.clock.now());
         match rec.next_step() {
             NextStep::MatchCustomer => {
+                // Pre-flight: an order that cannot become a document fails before anything is
+                // written to Fortnox (no orphan customer for an order that will never be billed).
+                if tenant.settings.document != DocumentKind::None {
+                    invoice_draft(&tenant.id, &rec.order, &tenant.settings, "")?;
+                }
                 let number = match rec.customer_number.clone() {
                     Some(n) => n,
                     None => match fortnox.find_customer_by_email(&rec.order.customer.email).await? {

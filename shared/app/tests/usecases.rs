@@ -206,3 +206,14 @@ async fn document_setting_none_syncs_only_the_customer() {
     assert_eq!(out, JobOutcome::Completed { state: OrderState::Skipped, document: None });
     assert_eq!((w.fortnox.customer_count(), w.fortnox.invoice_count()), (1, 0));
 }
+
+#[tokio::test]
+async fn an_unmappable_order_fails_before_anything_is_written_to_fortnox() {
+    let w = world().await;
+    let body = ORDER.replace("\"vat_rate\": 25}]", "\"vat_rate\": 7}]");
+    assert!(body.contains("\"vat_rate\": 7"));
+    deliver(&w, &body, &signed(&body, "s3cret")).await.unwrap();
+    let JobOutcome::Failed(f) = run_job(&w.worker, &job()).await.unwrap() else { panic!("expected failure") };
+    assert!(f.message.contains("VAT rate 7%"));
+    assert_eq!((w.fortnox.customer_count(), w.fortnox.invoice_count()), (0, 0));
+}
