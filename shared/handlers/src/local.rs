@@ -29,6 +29,7 @@ pub struct StackOptions {
     pub fortnox_api_base: String,
     pub secret_prefix: String,
     pub retry: RetryPolicy,
+    pub fortnox_timeout: Duration,
     pub max_body_bytes: usize,
 }
 
@@ -109,7 +110,7 @@ impl Stack {
             orders: p.orders.clone(),
             audit: p.audit.clone(),
             accounting: Arc::new(FortnoxConnector {
-                http: FortnoxClient::http_client(Duration::from_secs(15)).map_err(|e| e.to_string())?,
+                http: FortnoxClient::http_client(opts.fortnox_timeout).map_err(|e| e.to_string())?,
                 api_base: opts.fortnox_api_base,
                 secrets: Arc::new(SecretCache::new(p.secrets.clone(), Duration::from_secs(1))),
                 names: names.clone(),

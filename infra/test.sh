@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Everything `make test` runs, in order, failing fast. Needs only the Rust toolchain and
+# python3 on the machine: Python tools are installed into ./.venv by infra/venv.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (-D warnings)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "python tools (moto, cfn-lint) in .venv"
+bash infra/venv.sh
+
+step "cfn-lint template.yaml"
+bash infra/lint.sh
+
+step "tests: unit, handler, moto-backed adapter and end-to-end (moto on loopback)"
+bash infra/with-moto.sh cargo test --workspace --quiet
+
+step "demo smoke test (in-memory, then moto)"
+cargo run --quiet -p fortsync -- demo > /dev/null
+bash infra/with-moto.sh cargo run --quiet -p fortsync -- demo --aws > /dev/null
+echo "demo: ok"
