@@ -155,8 +155,7 @@ async fn settle(
     rec.lease_until = None;
     match result {
         Ok(()) => {
-            rec.last_error = None;
-            // The final transition already saved with the lease cleared.
+            // The final transition already saved the record via `finish`.
             Ok(JobOutcome::Completed { state: rec.state, document: rec.document_number.clone() })
         }
         Err(e) => {
@@ -215,7 +214,7 @@ async fn drive(
             NextStep::CreateDocument { lookup_first } => {
                 if tenant.settings.document == DocumentKind::None {
                     trail.step("document", "skipped", Some("tenant setting: no document".into()));
-                    rec.lease_until = None;
+                    finish(rec);
                     rec.advance(OrderState::Skipped, &now)?;
                     deps.orders.save_order(rec).await?;
                     continue;
@@ -256,11 +255,17 @@ async fn drive(
                 rec.document_number = Some(doc.number);
                 rec.fortnox_total = Some(doc.total);
                 rec.settings_version = Some(tenant.settings.version);
-                rec.lease_until = None;
+                finish(rec);
                 rec.advance(OrderState::DocumentCreated, &now)?;
                 deps.orders.save_order(rec).await?;
             }
             NextStep::Done | NextStep::Stopped => return Ok(()),
         }
     }
+}
+
+/// The last save of a successful attempt releases the lease and clears an earlier error.
+fn finish(rec: &mut OrderRecord) {
+    rec.lease_until = None;
+    rec.last_error = None;
 }

@@ -15,6 +15,14 @@ use std::collections::HashMap;
 
 type Item = HashMap<String, AttributeValue>;
 
+/// Key and index names this adapter writes; a test checks them against `template.yaml`.
+pub const HASH_KEY: &str = "pk";
+pub const RANGE_KEY: &str = "sk";
+pub const GSI1: &str = "gsi1";
+pub const GSI1_HASH_KEY: &str = "gsi1pk";
+pub const GSI1_RANGE_KEY: &str = "gsi1sk";
+pub const TTL_ATTRIBUTE: &str = "expires_at";
+
 #[derive(Clone)]
 pub struct DynamoStore {
     client: Client,
@@ -47,7 +55,7 @@ fn to_item<T: Serialize>(value: &T, keys: [(&str, AttributeValue); 2]) -> Result
 }
 
 fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
-    for k in ["pk", "sk", "gsi1pk", "gsi1sk", "expires_at"] {
+    for k in [HASH_KEY, RANGE_KEY, GSI1_HASH_KEY, GSI1_RANGE_KEY, TTL_ATTRIBUTE] {
         item.remove(k);
     }
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
