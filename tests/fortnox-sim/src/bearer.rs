@@ -45,7 +45,9 @@ pub(crate) fn scopes_for(path: &str) -> Option<&'static [&'static str]> {
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 fn unauthorized(message: &str) -> Response {
@@ -68,17 +70,32 @@ pub(crate) async fn guard(State(st): State<SimState>, mut req: Request, next: Ne
         if !w.tenants.contains_key(&at.tenant) {
             return unauthorized("Kan inte logga in, databasen finns inte.");
         }
-        let info = AuthInfo { tenant: at.tenant, client_id: at.client_id, scopes: at.scopes };
-        let logged = LoggedAuth { tenant: info.tenant, client_id: info.client_id.clone() };
+        let info = AuthInfo {
+            tenant: at.tenant,
+            client_id: at.client_id,
+            scopes: at.scopes,
+        };
+        let logged = LoggedAuth {
+            tenant: info.tenant,
+            client_id: info.client_id.clone(),
+        };
         let now = w.clock.monotonic();
-        let (limit, window) = (st.config().rate_limit_requests, st.config().rate_limit_window);
-        if !w.rate.admit(&info.client_id, info.tenant, now, limit, window) {
+        let (limit, window) = (
+            st.config().rate_limit_requests,
+            st.config().rate_limit_window,
+        );
+        if !w
+            .rate
+            .admit(&info.client_id, info.tenant, now, limit, window)
+        {
             let mut resp = crate::ratelimit::too_many_requests();
             resp.extensions_mut().insert(logged);
             return resp;
         }
         if let Some(needed) = scopes_for(&path)
-            && !needed.iter().any(|s| info.scopes.iter().any(|have| have == s))
+            && !needed
+                .iter()
+                .any(|s| info.scopes.iter().any(|have| have == s))
         {
             let mut resp = ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -91,7 +108,10 @@ pub(crate) async fn guard(State(st): State<SimState>, mut req: Request, next: Ne
         }
         info
     };
-    let logged = LoggedAuth { tenant: info.tenant, client_id: info.client_id.clone() };
+    let logged = LoggedAuth {
+        tenant: info.tenant,
+        client_id: info.client_id.clone(),
+    };
     req.extensions_mut().insert(info);
     let mut resp = next.run(req).await;
     resp.extensions_mut().insert(logged);

@@ -6,7 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday, macros::format_description};
+use time::{
+    Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday,
+    macros::format_description,
+};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Clock {
@@ -19,7 +22,11 @@ pub(crate) struct Clock {
 
 impl Clock {
     pub fn new() -> Self {
-        Clock { offset: time::Duration::ZERO, skew: Duration::ZERO, started: Instant::now() }
+        Clock {
+            offset: time::Duration::ZERO,
+            skew: Duration::ZERO,
+            started: Instant::now(),
+        }
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -82,7 +89,8 @@ pub(crate) fn from_stockholm(local: PrimitiveDateTime) -> OffsetDateTime {
 }
 
 pub(crate) fn fmt_date(d: Date) -> String {
-    d.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
+    d.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
 }
 
 pub(crate) fn parse_date(s: &str) -> Option<Date> {
@@ -108,11 +116,23 @@ mod tests {
 
     #[test]
     fn stockholm_dst() {
-        assert_eq!(stockholm_offset(datetime!(2026-01-15 12:00 UTC)).whole_hours(), 1);
-        assert_eq!(stockholm_offset(datetime!(2026-07-15 12:00 UTC)).whole_hours(), 2);
+        assert_eq!(
+            stockholm_offset(datetime!(2026-01-15 12:00 UTC)).whole_hours(),
+            1
+        );
+        assert_eq!(
+            stockholm_offset(datetime!(2026-07-15 12:00 UTC)).whole_hours(),
+            2
+        );
         // 2026-03-29 is the last Sunday of March.
-        assert_eq!(stockholm_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(), 1);
-        assert_eq!(stockholm_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
+        assert_eq!(
+            stockholm_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(),
+            1
+        );
+        assert_eq!(
+            stockholm_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(),
+            2
+        );
         let t = parse_lastmodified("2026-07-15 14:00").unwrap();
         assert_eq!(t, datetime!(2026-07-15 12:00 UTC));
     }

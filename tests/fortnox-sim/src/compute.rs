@@ -110,10 +110,17 @@ pub fn compute(doc: &DocumentInput) -> Totals {
         *groups.entry(row.vat.normalize()).or_default() += *total;
     }
     *groups.entry(twenty_five).or_default() += doc.freight + doc.administration_fee;
-    let total_vat: Decimal =
-        groups.iter().map(|(rate, sum)| vat_of(*sum, *rate, doc.vat_included)).sum();
-    let sum: Decimal = row_totals.iter().copied().sum::<Decimal>() + doc.freight + doc.administration_fee;
-    let (net, gross) = if doc.vat_included { (sum - total_vat, sum) } else { (sum, sum + total_vat) };
+    let total_vat: Decimal = groups
+        .iter()
+        .map(|(rate, sum)| vat_of(*sum, *rate, doc.vat_included))
+        .sum();
+    let sum: Decimal =
+        row_totals.iter().copied().sum::<Decimal>() + doc.freight + doc.administration_fee;
+    let (net, gross) = if doc.vat_included {
+        (sum - total_vat, sum)
+    } else {
+        (sum, sum + total_vat)
+    };
     let before = gross;
     let round_off = match doc.rounding {
         Rounding::None => Decimal::ZERO,
@@ -141,7 +148,13 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn row(q: Decimal, p: Decimal, d: Decimal, t: DiscountType, vat: Decimal) -> RowInput {
-        RowInput { quantity: q, price: p, discount: d, discount_type: t, vat }
+        RowInput {
+            quantity: q,
+            price: p,
+            discount: d,
+            discount_type: t,
+            vat,
+        }
     }
 
     #[test]
@@ -151,9 +164,27 @@ mod tests {
             freight: dec!(49),
             administration_fee: dec!(0),
             rows: vec![
-                row(dec!(2), dec!(99.90), dec!(10), DiscountType::Percent, dec!(25)),
-                row(dec!(3), dec!(33.33), dec!(5), DiscountType::Amount, dec!(12)),
-                row(dec!(1), dec!(10.01), dec!(0), DiscountType::Percent, dec!(6)),
+                row(
+                    dec!(2),
+                    dec!(99.90),
+                    dec!(10),
+                    DiscountType::Percent,
+                    dec!(25),
+                ),
+                row(
+                    dec!(3),
+                    dec!(33.33),
+                    dec!(5),
+                    DiscountType::Amount,
+                    dec!(12),
+                ),
+                row(
+                    dec!(1),
+                    dec!(10.01),
+                    dec!(0),
+                    DiscountType::Percent,
+                    dec!(6),
+                ),
             ],
             rounding: Rounding::WholeKrona,
         };

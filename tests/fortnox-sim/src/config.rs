@@ -34,7 +34,10 @@ pub struct AppConfig {
 impl AppConfig {
     pub(crate) fn redirect_allowed(&self, uri: &str) -> bool {
         self.redirect_uris.iter().any(|u| u == uri)
-            || self.redirect_uri_prefixes.iter().any(|p| uri.starts_with(p.as_str()))
+            || self
+                .redirect_uri_prefixes
+                .iter()
+                .any(|p| uri.starts_with(p.as_str()))
     }
 }
 

@@ -33,13 +33,20 @@ pub(crate) fn router() -> Router<SimState> {
         .route("/service-consents", post(service_consent))
         .route("/seed/{kind}", post(seed))
         .route("/clock", get(get_clock).put(put_clock))
-        .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
         .route("/requests", get(requests))
         .route("/stats", get(stats))
 }
 
 fn bad(message: impl Into<String>) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({"error": message.into()}))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": message.into()})),
+    )
+        .into_response()
 }
 
 fn api_error(e: ApiError, index: usize) -> Response {
@@ -77,7 +84,11 @@ struct NewTenant {
 
 async fn create_tenant(State(st): State<SimState>, b: Body<NewTenant>) -> Response {
     let b = body!(b);
-    let id = st.add_tenant_with(&b.company_name, b.organization_number.as_deref(), b.rounding);
+    let id = st.add_tenant_with(
+        &b.company_name,
+        b.organization_number.as_deref(),
+        b.rounding,
+    );
     (StatusCode::CREATED, Json(json!({"tenant_id": id}))).into_response()
 }
 
@@ -96,7 +107,11 @@ struct TenantUpdate {
     rounding: Rounding,
 }
 
-async fn update_tenant(State(st): State<SimState>, Path(id): Path<u64>, b: Body<TenantUpdate>) -> Response {
+async fn update_tenant(
+    State(st): State<SimState>,
+    Path(id): Path<u64>,
+    b: Body<TenantUpdate>,
+) -> Response {
     let b = body!(b);
     if !st.tenant_ids().contains(&id) {
         return bad(format!("unknown tenant {id}"));
@@ -105,7 +120,10 @@ async fn update_tenant(State(st): State<SimState>, Path(id): Path<u64>, b: Body<
     Json(json!({"tenant_id": id, "rounding": b.rounding})).into_response()
 }
 
-async fn tenant_records(State(st): State<SimState>, Path((id, resource)): Path<(u64, String)>) -> Response {
+async fn tenant_records(
+    State(st): State<SimState>,
+    Path((id, resource)): Path<(u64, String)>,
+) -> Response {
     let records = match resource.as_str() {
         "invoices" => st.invoices(id),
         "orders" => st.orders(id),
@@ -158,7 +176,11 @@ async fn service_consent(State(st): State<SimState>, b: Body<TokenRequest>) -> R
     let b = body!(b);
     let scopes: Vec<&str> = b.scopes.iter().map(String::as_str).collect();
     st.grant_service_consent(&b.client_id, b.tenant_id, &scopes);
-    (StatusCode::CREATED, Json(json!({"client_id": b.client_id, "tenant_id": b.tenant_id}))).into_response()
+    (
+        StatusCode::CREATED,
+        Json(json!({"client_id": b.client_id, "tenant_id": b.tenant_id})),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -177,34 +199,60 @@ pub struct SeedError {
 
 impl std::fmt::Display for SeedError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "record {}: {} (code {})", self.index, self.error.message, self.error.code)
+        write!(
+            f,
+            "record {}: {} (code {})",
+            self.index, self.error.message, self.error.code
+        )
     }
 }
 
 impl std::error::Error for SeedError {}
 
 /// Kinds accepted by `seed`.
-pub const SEED_KINDS: &[&str] =
-    &["customers", "articles", "pricelists", "prices", "orders", "invoices", "invoicepayments", "stockbalance"];
+pub const SEED_KINDS: &[&str] = &[
+    "customers",
+    "articles",
+    "pricelists",
+    "prices",
+    "orders",
+    "invoices",
+    "invoicepayments",
+    "stockbalance",
+];
 
 /// Creates records through the same validation as the API, bypassing auth and the rate limit;
 /// stops at the first invalid record. Returns the ids (customer/article numbers, document
 /// numbers, price-list codes; null for prices and stock balances).
-pub(crate) fn seed_records(st: &SimState, kind: &str, tenant_id: u64, records: Vec<Value>) -> Result<Vec<Value>, SeedError> {
+pub(crate) fn seed_records(
+    st: &SimState,
+    kind: &str,
+    tenant_id: u64,
+    records: Vec<Value>,
+) -> Result<Vec<Value>, SeedError> {
     let mut w = st.lock();
     let ctx = Ctx::new(st, &w);
     let Some(t) = w.tenants.get_mut(&tenant_id) else {
-        return Err(SeedError { index: 0, error: ApiError::bad(0, format!("unknown tenant {tenant_id}")) });
+        return Err(SeedError {
+            index: 0,
+            error: ApiError::bad(0, format!("unknown tenant {tenant_id}")),
+        });
     };
     let mut created = Vec::new();
     for (index, record) in records.into_iter().enumerate() {
         let result: Result<Value, ApiError> = match kind {
-            "customers" => unwrap_record(record, "Customer").and_then(|r| customers::create(t, &ctx, r)).map(Value::from),
-            "articles" => unwrap_record(record, "Article").and_then(|r| articles::create(t, &ctx, r)).map(Value::from),
-            "pricelists" => {
-                unwrap_record(record, "PriceList").and_then(|r| prices::create_pricelist(t, &ctx, r)).map(Value::from)
-            }
-            "prices" => unwrap_record(record, "Price").and_then(|r| prices::create_price(t, &ctx, r)).map(|_| Value::Null),
+            "customers" => unwrap_record(record, "Customer")
+                .and_then(|r| customers::create(t, &ctx, r))
+                .map(Value::from),
+            "articles" => unwrap_record(record, "Article")
+                .and_then(|r| articles::create(t, &ctx, r))
+                .map(Value::from),
+            "pricelists" => unwrap_record(record, "PriceList")
+                .and_then(|r| prices::create_pricelist(t, &ctx, r))
+                .map(Value::from),
+            "prices" => unwrap_record(record, "Price")
+                .and_then(|r| prices::create_price(t, &ctx, r))
+                .map(|_| Value::Null),
             "orders" => unwrap_record(record, "Order")
                 .and_then(|r| parse_input(Kind::Order, r))
                 .and_then(|i| orders::create(t, &ctx, i))
@@ -213,13 +261,16 @@ pub(crate) fn seed_records(st: &SimState, kind: &str, tenant_id: u64, records: V
                 .and_then(|r| parse_input(Kind::Invoice, r))
                 .and_then(|i| invoices::create(t, &ctx, i))
                 .map(Value::from),
-            "invoicepayments" => {
-                unwrap_record(record, "InvoicePayment").and_then(|r| payments::create(t, &ctx, r)).map(Value::from)
-            }
-            "stockbalance" => {
-                unwrap_record(record, "StockBalance").and_then(|r| warehouse::seed(t, &r)).map(|_| Value::Null)
-            }
-            other => Err(ApiError::bad(0, format!("unknown seed kind {other}; use one of {SEED_KINDS:?}"))),
+            "invoicepayments" => unwrap_record(record, "InvoicePayment")
+                .and_then(|r| payments::create(t, &ctx, r))
+                .map(Value::from),
+            "stockbalance" => unwrap_record(record, "StockBalance")
+                .and_then(|r| warehouse::seed(t, &r))
+                .map(|_| Value::Null),
+            other => Err(ApiError::bad(
+                0,
+                format!("unknown seed kind {other}; use one of {SEED_KINDS:?}"),
+            )),
         };
         match result {
             Ok(id) => created.push(id),
@@ -281,7 +332,11 @@ async fn list_faults(State(st): State<SimState>) -> Response {
 async fn add_fault(State(st): State<SimState>, b: Body<Fault>) -> Response {
     let f = body!(b);
     st.inject_fault(f);
-    (StatusCode::CREATED, Json(json!({"queued": st.lock().faults.len()}))).into_response()
+    (
+        StatusCode::CREATED,
+        Json(json!({"queued": st.lock().faults.len()})),
+    )
+        .into_response()
 }
 
 async fn clear_faults(State(st): State<SimState>) -> Response {

@@ -94,7 +94,9 @@ pub fn dec_or_zero(v: Option<&Value>) -> Decimal {
 
 pub fn parse_dec(s: &str) -> Option<Decimal> {
     let s = s.trim();
-    Decimal::from_str(s).ok().or_else(|| Decimal::from_scientific(s).ok())
+    Decimal::from_str(s)
+        .ok()
+        .or_else(|| Decimal::from_scientific(s).ok())
 }
 
 pub fn str_of<'a>(o: &'a Obj, k: &str) -> Option<&'a str> {
@@ -124,5 +126,12 @@ pub fn url(base: &str, segment: &str, id: &str) -> Value {
 
 /// Copies `keys` from `src` (null when missing), in the given order.
 pub fn pick(src: &Obj, keys: &[&str]) -> Obj {
-    keys.iter().map(|k| ((*k).to_string(), src.get(*k).cloned().unwrap_or(Value::Null))).collect()
+    keys.iter()
+        .map(|k| {
+            (
+                (*k).to_string(),
+                src.get(*k).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect()
 }

@@ -74,7 +74,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: u64, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
     pub fn bad(code: u64, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
@@ -86,7 +90,10 @@ impl ApiError {
         Self::bad(code::REQUIRED, format!("Fältet {field} måste anges."))
     }
     pub fn invalid(field: &str, value: &str) -> Self {
-        Self::bad(code::INVALID_VALUE, format!("Ogiltigt värde i fältet {field}: {value}"))
+        Self::bad(
+            code::INVALID_VALUE,
+            format!("Ogiltigt värde i fältet {field}: {value}"),
+        )
     }
     pub fn state(message: impl Into<String>) -> Self {
         Self::bad(code::STATE, message)

@@ -58,13 +58,22 @@ impl Fault {
         }
     }
     pub fn status(method: &str, path: &str, status: u16) -> Self {
-        Fault { status: Some(status), ..Self::base(method, path) }
+        Fault {
+            status: Some(status),
+            ..Self::base(method, path)
+        }
     }
     pub fn delay(method: &str, path: &str, delay_ms: u64) -> Self {
-        Fault { delay_ms: Some(delay_ms), ..Self::base(method, path) }
+        Fault {
+            delay_ms: Some(delay_ms),
+            ..Self::base(method, path)
+        }
     }
     pub fn drop_connection(method: &str, path: &str) -> Self {
-        Fault { drop_connection: true, ..Self::base(method, path) }
+        Fault {
+            drop_connection: true,
+            ..Self::base(method, path)
+        }
     }
     pub fn times(mut self, count: usize) -> Self {
         self.count = count;
@@ -75,7 +84,8 @@ impl Fault {
         self
     }
     fn matches(&self, method: &str, path: &str) -> bool {
-        (self.method == "*" || self.method.eq_ignore_ascii_case(method)) && path.starts_with(&self.path)
+        (self.method == "*" || self.method.eq_ignore_ascii_case(method))
+            && path.starts_with(&self.path)
     }
 }
 
@@ -86,7 +96,10 @@ pub(crate) struct ConnDrop(pub Arc<Notify>);
 /// Takes one use of the first fault matching the request.
 fn take(st: &SimState, method: &str, path: &str) -> Option<Fault> {
     let mut w = st.lock();
-    let i = w.faults.iter().position(|f| f.count > 0 && f.matches(method, path))?;
+    let i = w
+        .faults
+        .iter()
+        .position(|f| f.count > 0 && f.matches(method, path))?;
     let f = w.faults[i].clone();
     w.faults[i].count -= 1;
     if w.faults[i].count == 0 {
@@ -137,7 +150,10 @@ pub(crate) async fn apply(State(st): State<SimState>, req: Request, next: Next) 
     match fault.body {
         Some(body) => {
             let mut resp = (status, Json(body.clone())).into_response();
-            if let Some(c) = body.pointer("/ErrorInformation/code").and_then(Value::as_u64) {
+            if let Some(c) = body
+                .pointer("/ErrorInformation/code")
+                .and_then(Value::as_u64)
+            {
                 resp.extensions_mut().insert(LoggedCode(c));
             }
             resp

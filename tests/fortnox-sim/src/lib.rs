@@ -112,7 +112,12 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<SimHandle> {
     let state = SimState::new(config);
     state.set_base_url(&base_url);
     let task = tokio::spawn(serve(listener, state.clone()));
-    Ok(SimHandle { base_url, state, addr, task })
+    Ok(SimHandle {
+        base_url,
+        state,
+        addr,
+        task,
+    })
 }
 
 impl SimHandle {
@@ -121,8 +126,14 @@ impl SimHandle {
     pub fn add_tenant(&self, company_name: &str) -> u64 {
         self.state.add_tenant(company_name)
     }
-    pub fn add_tenant_with(&self, company_name: &str, organization_number: Option<&str>, rounding: Option<Rounding>) -> u64 {
-        self.state.add_tenant_with(company_name, organization_number, rounding)
+    pub fn add_tenant_with(
+        &self,
+        company_name: &str,
+        organization_number: Option<&str>,
+        rounding: Option<Rounding>,
+    ) -> u64 {
+        self.state
+            .add_tenant_with(company_name, organization_number, rounding)
     }
     /// Mints access + refresh token directly (skips the browser consent).
     pub fn issue_token(&self, client_id: &str, tenant_id: u64, scopes: &[&str]) -> TokenResponse {
@@ -130,7 +141,8 @@ impl SimHandle {
     }
     /// Enables `grant_type=client_credentials` for (client_id, tenant) with these scopes.
     pub fn grant_service_consent(&self, client_id: &str, tenant_id: u64, scopes: &[&str]) {
-        self.state.grant_service_consent(client_id, tenant_id, scopes)
+        self.state
+            .grant_service_consent(client_id, tenant_id, scopes)
     }
     pub fn set_rounding(&self, tenant_id: u64, rounding: Rounding) {
         self.state.set_rounding(tenant_id, rounding)
@@ -186,7 +198,12 @@ impl SimHandle {
     /// Creates records of `kind` (customers, articles, pricelists, prices, orders, invoices,
     /// invoicepayments, stockbalance) with the API's validation, bypassing auth and rate limit.
     /// Records may be bare or wrapped (`{"Customer": {...}}`).
-    pub fn seed(&self, kind: &str, tenant_id: u64, records: Vec<Value>) -> Result<Vec<Value>, SeedError> {
+    pub fn seed(
+        &self,
+        kind: &str,
+        tenant_id: u64,
+        records: Vec<Value>,
+    ) -> Result<Vec<Value>, SeedError> {
         self.state.seed(kind, tenant_id, records)
     }
     /// Back to a fresh simulator (no tenants, tokens, faults, log; real-time clock).

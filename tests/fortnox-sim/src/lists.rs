@@ -50,20 +50,30 @@ pub struct ListParams {
 impl ListParams {
     /// A non-empty parameter value.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.params.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.params
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 }
 
 fn bad_param(name: &str, value: &str) -> ApiError {
-    ApiError::bad(code::INVALID_PARAM, format!("Ogiltig parameter: {name}={value}"))
+    ApiError::bad(
+        code::INVALID_PARAM,
+        format!("Ogiltig parameter: {name}={value}"),
+    )
 }
 
 pub fn parse(query: &[(String, String)], spec: &ListSpec) -> ApiResult<ListParams> {
-    let params: HashMap<String, String> =
-        query.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+    let params: HashMap<String, String> = query
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
     let get = |k: &str| params.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let int = |k: &str| -> ApiResult<Option<usize>> {
-        get(k).map(|v| v.trim().parse::<usize>().map_err(|_| bad_param(k, v))).transpose()
+        get(k)
+            .map(|v| v.trim().parse::<usize>().map_err(|_| bad_param(k, v)))
+            .transpose()
     };
     let page = int("page")?.unwrap_or(1);
     if page == 0 {
@@ -78,12 +88,18 @@ pub fn parse(query: &[(String, String)], spec: &ListSpec) -> ApiResult<ListParam
     }
     let offset = int("offset")?.unwrap_or(0);
     let filter = match get("filter") {
-        Some(f) if spec.filters.contains(&f.to_ascii_lowercase().as_str()) => Some(f.to_ascii_lowercase()),
+        Some(f) if spec.filters.contains(&f.to_ascii_lowercase().as_str()) => {
+            Some(f.to_ascii_lowercase())
+        }
         Some(f) => return Err(bad_param("filter", f)),
         None => None,
     };
     let sort_field = match get("sortby") {
-        Some(s) => match spec.sorts.iter().find(|(name, _)| name.eq_ignore_ascii_case(s)) {
+        Some(s) => match spec
+            .sorts
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s))
+        {
             Some((_, field)) => Some(*field),
             None => return Err(bad_param("sortby", s)),
         },
@@ -99,7 +115,16 @@ pub fn parse(query: &[(String, String)], spec: &ListSpec) -> ApiResult<ListParam
         Some(v) => Some(parse_lastmodified(v).ok_or_else(|| bad_param("lastmodified", v))?),
         None => None,
     };
-    Ok(ListParams { page, limit, offset, filter, sort_field, descending, lastmodified, params })
+    Ok(ListParams {
+        page,
+        limit,
+        offset,
+        filter,
+        sort_field,
+        descending,
+        lastmodified,
+        params,
+    })
 }
 
 /// Text of a field for searching: strings as-is, numbers and booleans printed, null empty.
@@ -155,15 +180,24 @@ pub fn select<'a>(
         .collect();
     let field = p.sort_field.unwrap_or(spec.default_sort);
     hits.sort_by(|a, b| {
-        cmp_values(a.data.get(field).unwrap_or(&Value::Null), b.data.get(field).unwrap_or(&Value::Null))
+        cmp_values(
+            a.data.get(field).unwrap_or(&Value::Null),
+            b.data.get(field).unwrap_or(&Value::Null),
+        )
     });
     if p.descending {
         hits.reverse();
     }
     let total = hits.len();
-    let start = (p.page - 1).saturating_mul(p.limit).saturating_add(p.offset);
+    let start = (p.page - 1)
+        .saturating_mul(p.limit)
+        .saturating_add(p.offset);
     let page: Vec<&Record> = hits.into_iter().skip(start).take(p.limit).collect();
-    let meta = Meta { total_resources: total, total_pages: total.div_ceil(p.limit).max(1), current_page: p.page };
+    let meta = Meta {
+        total_resources: total,
+        total_pages: total.div_ceil(p.limit).max(1),
+        current_page: p.page,
+    };
     (page, meta)
 }
 

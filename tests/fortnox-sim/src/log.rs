@@ -43,7 +43,10 @@ pub(crate) struct LoggedRoute(pub String);
 
 /// Route layer: remembers the matched route template for the log.
 pub(crate) async fn matched_route(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string());
     let mut resp = next.run(req).await;
     if let Some(route) = route {
         resp.extensions_mut().insert(LoggedRoute(route));
@@ -67,7 +70,11 @@ pub(crate) async fn record(State(st): State<SimState>, req: Request, next: Next)
     let auth = resp.extensions().get::<LoggedAuth>().cloned();
     let entry = LoggedRequest {
         method,
-        route: resp.extensions().get::<LoggedRoute>().map(|r| r.0.clone()).unwrap_or_else(|| path.clone()),
+        route: resp
+            .extensions()
+            .get::<LoggedRoute>()
+            .map(|r| r.0.clone())
+            .unwrap_or_else(|| path.clone()),
         path,
         query,
         status: resp.status().as_u16(),
@@ -91,7 +98,9 @@ pub(crate) fn stats(log: &[LoggedRequest]) -> Value {
     let mut by_tenant: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
     for r in log {
-        *by_route.entry(format!("{} {}", r.method, r.route)).or_default() += 1;
+        *by_route
+            .entry(format!("{} {}", r.method, r.route))
+            .or_default() += 1;
         if let Some(t) = r.tenant_id {
             *by_tenant.entry(t.to_string()).or_default() += 1;
         }

@@ -29,8 +29,14 @@ async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let listener = TcpListener::bind((args.host.as_str(), args.port)).await?;
     let addr = listener.local_addr()?;
-    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
-    let base = args.base_url.unwrap_or_else(|| format!("http://{host}:{}", addr.port()));
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let base = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{host}:{}", addr.port()));
     let state = SimState::new(SimConfig::default());
     state.set_base_url(&base);
     for name in &args.tenants {

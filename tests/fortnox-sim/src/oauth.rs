@@ -26,7 +26,11 @@ fn html_error(status: StatusCode, message: &str) -> Response {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (status, Json(json!({"error": error, "error_description": description}))).into_response()
+    (
+        status,
+        Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
 }
 
 fn redirect(uri: &str, params: &[(&str, &str)]) -> Response {
@@ -50,11 +54,17 @@ pub(crate) async fn authorize(
 ) -> Response {
     let get = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let Some(client_id) = get("client_id") else {
-        return html_error(StatusCode::BAD_REQUEST, "Auth code or ClientID supplied is invalid");
+        return html_error(
+            StatusCode::BAD_REQUEST,
+            "Auth code or ClientID supplied is invalid",
+        );
     };
     let mut w = st.lock();
     let Some(app) = w.apps.get(client_id).cloned() else {
-        return html_error(StatusCode::BAD_REQUEST, "Auth code or ClientID supplied is invalid");
+        return html_error(
+            StatusCode::BAD_REQUEST,
+            "Auth code or ClientID supplied is invalid",
+        );
     };
     let redirect_given = get("redirect_uri").map(str::to_string);
     let redirect_uri = match &redirect_given {
@@ -71,7 +81,11 @@ pub(crate) async fn authorize(
     let Some(state) = get("state") else {
         return html_error(StatusCode::BAD_REQUEST, "Missing state");
     };
-    let scopes: Vec<String> = get("scope").unwrap_or("").split_whitespace().map(str::to_string).collect();
+    let scopes: Vec<String> = get("scope")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     if scopes.is_empty() {
         return html_error(StatusCode::BAD_REQUEST, "Missing scope");
     }
@@ -81,8 +95,18 @@ pub(crate) async fn authorize(
     let service = match get("account_type") {
         None => false,
         Some("service") if app.service_account_allowed => true,
-        Some("service") => return html_error(StatusCode::BAD_REQUEST, "Client does not allow service account"),
-        Some(other) => return html_error(StatusCode::BAD_REQUEST, &format!("Invalid account_type: {other}")),
+        Some("service") => {
+            return html_error(
+                StatusCode::BAD_REQUEST,
+                "Client does not allow service account",
+            );
+        }
+        Some(other) => {
+            return html_error(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid account_type: {other}"),
+            );
+        }
     };
     let decision = get("sim_decision");
     if !st.config().auto_consent && decision.is_none() {
@@ -93,7 +117,10 @@ pub(crate) async fn authorize(
             &redirect_uri,
             &[
                 ("error", "access_denied"),
-                ("error_description", "The user denied the authorization request"),
+                (
+                    "error_description",
+                    "The user denied the authorization request",
+                ),
                 ("state", state),
             ],
         );
@@ -107,19 +134,32 @@ pub(crate) async fn authorize(
         },
     };
     if service {
-        w.tokens.service_consents.insert((client_id.to_string(), tenant), scopes.clone());
+        w.tokens
+            .service_consents
+            .insert((client_id.to_string(), tenant), scopes.clone());
     }
     let code = random_code();
     let expires = w.clock.now() + Duration::minutes(CODE_TTL_MINUTES);
     w.tokens.codes.insert(
         code.clone(),
-        AuthCode { client_id: client_id.into(), redirect_uri: redirect_given, scopes, tenant, expires, used: false },
+        AuthCode {
+            client_id: client_id.into(),
+            redirect_uri: redirect_given,
+            scopes,
+            tenant,
+            expires,
+            used: false,
+        },
     );
     redirect(&redirect_uri, &[("code", &code), ("state", state)])
 }
 
 fn consent_page(app: &AppConfig, scopes: &[String], raw_query: &str) -> Response {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;");
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('"', "&quot;")
+    };
     let body = format!(
         "<!doctype html><html><head><title>Fortnox – godkänn integration</title></head><body>\
          <h1>Godkänn integration</h1><p>Appen <b>{}</b> begär behörighet: {}</p>\
@@ -147,7 +187,11 @@ fn client_auth(st: &SimState, headers: &HeaderMap) -> Option<String> {
 }
 
 fn invalid_client() -> Response {
-    oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed")
+    oauth_error(
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        "Client authentication failed",
+    )
 }
 
 fn invalid_grant(description: &str) -> Response {
@@ -208,9 +252,12 @@ pub(crate) async fn token(
             let now = w.clock.now();
             match w.tokens.refresh(now, &client_id, rt) {
                 Ok(resp) => Json(resp).into_response(),
-                Err(RefreshError::Unknown | RefreshError::Reused | RefreshError::Revoked | RefreshError::Expired) => {
-                    invalid_grant("Invalid refresh token")
-                }
+                Err(
+                    RefreshError::Unknown
+                    | RefreshError::Reused
+                    | RefreshError::Revoked
+                    | RefreshError::Expired,
+                ) => invalid_grant("Invalid refresh token"),
             }
         }
         Some("client_credentials") => {
@@ -220,7 +267,11 @@ pub(crate) async fn token(
                 .get("TenantId")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
-                .or_else(|| get("TenantId").or_else(|| get("tenantId")).map(str::to_string));
+                .or_else(|| {
+                    get("TenantId")
+                        .or_else(|| get("tenantId"))
+                        .map(str::to_string)
+                });
             let Some(tenant) = tenant else {
                 return invalid_request("Missing TenantId");
             };
@@ -229,7 +280,12 @@ pub(crate) async fn token(
             };
             let mut w = st.lock();
             let now = w.clock.now();
-            let Some(scopes) = w.tokens.service_consents.get(&(client_id.clone(), tenant)).cloned() else {
+            let Some(scopes) = w
+                .tokens
+                .service_consents
+                .get(&(client_id.clone(), tenant))
+                .cloned()
+            else {
                 return invalid_grant("No service account consent for this client and tenant");
             };
             if !w.tenants.contains_key(&tenant) {

@@ -17,8 +17,18 @@ pub(crate) struct RateLimiter {
 
 impl RateLimiter {
     /// Records a request at `now` and returns true, or returns false if the window is full.
-    pub fn admit(&mut self, client_id: &str, tenant: u64, now: Duration, limit: usize, window: Duration) -> bool {
-        let q = self.windows.entry((client_id.to_string(), tenant)).or_default();
+    pub fn admit(
+        &mut self,
+        client_id: &str,
+        tenant: u64,
+        now: Duration,
+        limit: usize,
+        window: Duration,
+    ) -> bool {
+        let q = self
+            .windows
+            .entry((client_id.to_string(), tenant))
+            .or_default();
         while q.front().is_some_and(|t| now.saturating_sub(*t) >= window) {
             q.pop_front();
         }
@@ -32,7 +42,11 @@ impl RateLimiter {
 
 /// Fortnox's 429 body; no `Retry-After` (Fortnox documents none).
 pub(crate) fn too_many_requests() -> Response {
-    (StatusCode::TOO_MANY_REQUESTS, Json(json!({"message": "Too Many Requests"}))).into_response()
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        Json(json!({"message": "Too Many Requests"})),
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -47,7 +61,10 @@ mod tests {
             assert!(rl.admit("c", 1, Duration::from_millis(i * 100), 25, w));
         }
         assert!(!rl.admit("c", 1, Duration::from_millis(2600), 25, w));
-        assert!(rl.admit("c", 2, Duration::from_millis(2600), 25, w), "other tenant has its own budget");
+        assert!(
+            rl.admit("c", 2, Duration::from_millis(2600), 25, w),
+            "other tenant has its own budget"
+        );
         // The first request (t=0) leaves the window at t=5 s.
         assert!(rl.admit("c", 1, Duration::from_millis(5000), 25, w));
         assert!(!rl.admit("c", 1, Duration::from_millis(5050), 25, w));

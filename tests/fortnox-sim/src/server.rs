@@ -32,7 +32,8 @@ pub(crate) async fn serve(listener: TcpListener, app: Router) {
                 req.extensions_mut().insert(ConnDrop(signal.clone()));
                 app.clone().oneshot(req.map(Body::new))
             });
-            let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 result = conn => {
                     if let Err(e) = result {

@@ -26,7 +26,10 @@ pub(crate) struct Record {
 
 impl Record {
     pub fn new(data: Obj, now: OffsetDateTime) -> Self {
-        Record { data, modified: now }
+        Record {
+            data,
+            modified: now,
+        }
     }
 }
 
@@ -64,15 +67,31 @@ pub(crate) struct Tenant {
 pub(crate) const BAS_ACCOUNTS: &[(u32, &str, &str)] = &[
     (1510, "Kundfordringar", ""),
     (1930, "Företagskonto/checkkonto/affärskonto", ""),
-    (2611, "Utgående moms på försäljning inom Sverige, 25 %", "MP1"),
-    (2621, "Utgående moms på försäljning inom Sverige, 12 %", "MP2"),
-    (2631, "Utgående moms på försäljning inom Sverige, 6 %", "MP3"),
+    (
+        2611,
+        "Utgående moms på försäljning inom Sverige, 25 %",
+        "MP1",
+    ),
+    (
+        2621,
+        "Utgående moms på försäljning inom Sverige, 12 %",
+        "MP2",
+    ),
+    (
+        2631,
+        "Utgående moms på försäljning inom Sverige, 6 %",
+        "MP3",
+    ),
     (3001, "Försäljning inom Sverige, 25 % moms", "MP1"),
     (3002, "Försäljning inom Sverige, 12 % moms", "MP2"),
     (3003, "Försäljning inom Sverige, 6 % moms", "MP3"),
     (3004, "Försäljning inom Sverige, momsfri", ""),
     (3105, "Försäljning varor till land utanför EU", ""),
-    (3106, "Försäljning varor till annat EU-land, momspliktig", ""),
+    (
+        3106,
+        "Försäljning varor till annat EU-land, momspliktig",
+        "",
+    ),
     (3108, "Försäljning varor till annat EU-land, momsfri", ""),
     (3740, "Öres- och kronutjämning", ""),
     (3990, "Övriga ersättningar och intäkter", ""),
@@ -89,8 +108,17 @@ const CURRENCIES: &[(&str, &str, &str)] = &[
 ];
 
 impl Tenant {
-    fn new(id: u64, name: &str, org: Option<&str>, rounding: Rounding, now: OffsetDateTime, today: Date) -> Self {
-        let org = org.map(str::to_string).unwrap_or_else(|| format!("556{:03}-{:04}", id % 1000, id % 10000));
+    fn new(
+        id: u64,
+        name: &str,
+        org: Option<&str>,
+        rounding: Rounding,
+        now: OffsetDateTime,
+        today: Date,
+    ) -> Self {
+        let org = org
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("556{:03}-{:04}", id % 1000, id % 10000));
         let company = json!({
             "CompanyName": name,
             "OrganizationNumber": org,
@@ -188,9 +216,19 @@ impl Tenant {
     /// Id of the financial year covering `date`.
     pub fn financial_year_for(&self, date: Date) -> Option<u64> {
         self.financial_years.iter().find_map(|fy| {
-            let from = fy.data.get("FromDate").and_then(Value::as_str).and_then(crate::clock::parse_date)?;
-            let to = fy.data.get("ToDate").and_then(Value::as_str).and_then(crate::clock::parse_date)?;
-            (from <= date && date <= to).then(|| fy.data.get("Id").and_then(Value::as_u64)).flatten()
+            let from = fy
+                .data
+                .get("FromDate")
+                .and_then(Value::as_str)
+                .and_then(crate::clock::parse_date)?;
+            let to = fy
+                .data
+                .get("ToDate")
+                .and_then(Value::as_str)
+                .and_then(crate::clock::parse_date)?;
+            (from <= date && date <= to)
+                .then(|| fy.data.get("Id").and_then(Value::as_u64))
+                .flatten()
         })
     }
 
@@ -231,7 +269,11 @@ impl World {
     fn new(config: &SimConfig) -> Self {
         World {
             clock: Clock::new(),
-            apps: config.apps.iter().map(|a| (a.client_id.clone(), a.clone())).collect(),
+            apps: config
+                .apps
+                .iter()
+                .map(|a| (a.client_id.clone(), a.clone()))
+                .collect(),
             consent: ConsentSetting::default(),
             tenants: BTreeMap::new(),
             next_tenant: FIRST_TENANT,
@@ -247,13 +289,18 @@ impl World {
         self.next_tenant += 1;
         let now = self.clock.now();
         let today = self.clock.today();
-        self.tenants.insert(id, Tenant::new(id, name, org, rounding, now, today));
+        self.tenants
+            .insert(id, Tenant::new(id, name, org, rounding, now, today));
         id
     }
 
     pub fn tenant_mut(&mut self, id: u64) -> ApiResult<&mut Tenant> {
         self.tenants.get_mut(&id).ok_or_else(|| {
-            ApiError::new(axum::http::StatusCode::UNAUTHORIZED, code::TOKEN, "Okänd databas för access-token.")
+            ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                code::TOKEN,
+                "Okänd databas för access-token.",
+            )
         })
     }
 }
@@ -288,11 +335,16 @@ impl SimState {
 
     /// Base URL used in `@url` fields, e.g. `http://127.0.0.1:8089` (no trailing slash).
     pub fn base_url(&self) -> String {
-        self.0.base_url.read().expect("base url lock poisoned").clone()
+        self.0
+            .base_url
+            .read()
+            .expect("base url lock poisoned")
+            .clone()
     }
 
     pub fn set_base_url(&self, url: &str) {
-        *self.0.base_url.write().expect("base url lock poisoned") = url.trim_end_matches('/').to_string();
+        *self.0.base_url.write().expect("base url lock poisoned") =
+            url.trim_end_matches('/').to_string();
     }
 
     /// Creates a tenant with default rounding; returns its id (= `DatabaseNumber`).
@@ -300,9 +352,15 @@ impl SimState {
         self.add_tenant_with(company_name, None, None)
     }
 
-    pub fn add_tenant_with(&self, company_name: &str, organization_number: Option<&str>, rounding: Option<Rounding>) -> u64 {
+    pub fn add_tenant_with(
+        &self,
+        company_name: &str,
+        organization_number: Option<&str>,
+        rounding: Option<Rounding>,
+    ) -> u64 {
         let rounding = rounding.unwrap_or(self.0.config.default_rounding);
-        self.lock().create_tenant(company_name, organization_number, rounding)
+        self.lock()
+            .create_tenant(company_name, organization_number, rounding)
     }
 
     pub fn tenant_ids(&self) -> Vec<u64> {
@@ -321,7 +379,10 @@ impl SimState {
     /// enabling `grant_type=client_credentials` for (client_id, tenant).
     pub fn grant_service_consent(&self, client_id: &str, tenant_id: u64, scopes: &[&str]) {
         let scopes = scopes.iter().map(|s| s.to_string()).collect();
-        self.lock().tokens.service_consents.insert((client_id.to_string(), tenant_id), scopes);
+        self.lock()
+            .tokens
+            .service_consents
+            .insert((client_id.to_string(), tenant_id), scopes);
     }
 
     pub fn set_rounding(&self, tenant_id: u64, rounding: Rounding) {
@@ -345,7 +406,10 @@ impl SimState {
     /// Which tenant the next browser consent grants (None: the first, created if missing), and
     /// whether the user refuses.
     pub fn set_consent(&self, refuse: bool, tenant_id: Option<u64>) {
-        self.lock().consent = ConsentSetting { refuse, tenant: tenant_id };
+        self.lock().consent = ConsentSetting {
+            refuse,
+            tenant: tenant_id,
+        };
     }
 
     /// Registers (or replaces) an OAuth app.
@@ -381,37 +445,78 @@ impl SimState {
     }
 
     pub fn invoices(&self, tenant_id: u64) -> Vec<Value> {
-        self.records(tenant_id, |t| t.invoices.values().collect(), "invoices", "DocumentNumber")
+        self.records(
+            tenant_id,
+            |t| t.invoices.values().collect(),
+            "invoices",
+            "DocumentNumber",
+        )
     }
 
     pub fn orders(&self, tenant_id: u64) -> Vec<Value> {
-        self.records(tenant_id, |t| t.orders.values().collect(), "orders", "DocumentNumber")
+        self.records(
+            tenant_id,
+            |t| t.orders.values().collect(),
+            "orders",
+            "DocumentNumber",
+        )
     }
 
     pub fn customers(&self, tenant_id: u64) -> Vec<Value> {
-        let mut v = self.records(tenant_id, |t| t.customers.values().collect(), "customers", "CustomerNumber");
+        let mut v = self.records(
+            tenant_id,
+            |t| t.customers.values().collect(),
+            "customers",
+            "CustomerNumber",
+        );
         v.sort_by(|a, b| crate::lists::cmp_values(&a["CustomerNumber"], &b["CustomerNumber"]));
         v
     }
 
     pub fn articles(&self, tenant_id: u64) -> Vec<Value> {
-        self.records(tenant_id, |t| t.articles.values().collect(), "articles", "ArticleNumber")
+        self.records(
+            tenant_id,
+            |t| t.articles.values().collect(),
+            "articles",
+            "ArticleNumber",
+        )
     }
 
     pub fn invoice_payments(&self, tenant_id: u64) -> Vec<Value> {
-        self.records(tenant_id, |t| t.payments.values().collect(), "invoicepayments", "Number")
+        self.records(
+            tenant_id,
+            |t| t.payments.values().collect(),
+            "invoicepayments",
+            "Number",
+        )
     }
 
-    fn records(&self, tenant_id: u64, pick: impl Fn(&Tenant) -> Vec<&Record>, segment: &str, id_key: &str) -> Vec<Value> {
+    fn records(
+        &self,
+        tenant_id: u64,
+        pick: impl Fn(&Tenant) -> Vec<&Record>,
+        segment: &str,
+        id_key: &str,
+    ) -> Vec<Value> {
         let base = self.base_url();
         let w = self.lock();
-        let Some(t) = w.tenants.get(&tenant_id) else { return Vec::new() };
-        pick(t).into_iter().map(|r| crate::resources::with_url(&base, segment, id_key, &r.data)).collect()
+        let Some(t) = w.tenants.get(&tenant_id) else {
+            return Vec::new();
+        };
+        pick(t)
+            .into_iter()
+            .map(|r| crate::resources::with_url(&base, segment, id_key, &r.data))
+            .collect()
     }
 
     /// Creates records of `kind` (customers, articles, pricelists, prices, orders, invoices,
     /// invoicepayments, stockbalance) with the API's validation, bypassing auth and rate limit.
-    pub fn seed(&self, kind: &str, tenant_id: u64, records: Vec<Value>) -> Result<Vec<Value>, crate::control::SeedError> {
+    pub fn seed(
+        &self,
+        kind: &str,
+        tenant_id: u64,
+        records: Vec<Value>,
+    ) -> Result<Vec<Value>, crate::control::SeedError> {
         crate::control::seed_records(self, kind, tenant_id, records)
     }
 

@@ -118,7 +118,13 @@ pub(crate) fn random_code() -> String {
 }
 
 impl TokenStore {
-    fn access_token(&mut self, now: OffsetDateTime, client_id: &str, tenant: u64, scopes: &[String]) -> String {
+    fn access_token(
+        &mut self,
+        now: OffsetDateTime,
+        client_id: &str,
+        tenant: u64,
+        scopes: &[String],
+    ) -> String {
         let exp = now + Duration::seconds(ACCESS_TTL_SECS);
         let jti = uuid::Uuid::new_v4().to_string();
         let header = json!({"alg": "RS256", "typ": "JWT", "kid": "fortnox-sim"});
@@ -143,12 +149,24 @@ impl TokenStore {
         );
         self.access.insert(
             token.clone(),
-            AccessToken { client_id: client_id.into(), tenant, scopes: scopes.to_vec(), expires: exp },
+            AccessToken {
+                client_id: client_id.into(),
+                tenant,
+                scopes: scopes.to_vec(),
+                expires: exp,
+            },
         );
         token
     }
 
-    fn refresh_token(&mut self, now: OffsetDateTime, client_id: &str, tenant: u64, scopes: &[String], chain: u64) -> String {
+    fn refresh_token(
+        &mut self,
+        now: OffsetDateTime,
+        client_id: &str,
+        tenant: u64,
+        scopes: &[String],
+        chain: u64,
+    ) -> String {
         let token = uuid::Uuid::new_v4().to_string();
         self.refresh.insert(
             token.clone(),
@@ -165,7 +183,14 @@ impl TokenStore {
     }
 
     /// Mints an access token and, if `with_refresh`, the first refresh token of a new chain.
-    pub fn mint(&mut self, now: OffsetDateTime, client_id: &str, tenant: u64, scopes: &[String], with_refresh: bool) -> TokenResponse {
+    pub fn mint(
+        &mut self,
+        now: OffsetDateTime,
+        client_id: &str,
+        tenant: u64,
+        scopes: &[String],
+        with_refresh: bool,
+    ) -> TokenResponse {
         let access_token = self.access_token(now, client_id, tenant, scopes);
         let refresh_token = with_refresh.then(|| {
             self.next_chain += 1;
@@ -175,7 +200,12 @@ impl TokenStore {
         response(access_token, refresh_token, scopes)
     }
 
-    pub fn refresh(&mut self, now: OffsetDateTime, client_id: &str, token: &str) -> Result<TokenResponse, RefreshError> {
+    pub fn refresh(
+        &mut self,
+        now: OffsetDateTime,
+        client_id: &str,
+        token: &str,
+    ) -> Result<TokenResponse, RefreshError> {
         let Some(rt) = self.refresh.get(token).cloned() else {
             return Err(RefreshError::Unknown);
         };
@@ -210,7 +240,11 @@ impl TokenStore {
     }
 }
 
-fn response(access_token: String, refresh_token: Option<String>, scopes: &[String]) -> TokenResponse {
+fn response(
+    access_token: String,
+    refresh_token: Option<String>,
+    scopes: &[String],
+) -> TokenResponse {
     TokenResponse {
         access_token,
         refresh_token,

@@ -27,7 +27,10 @@ pub type Fields = &'static [(&'static str, F)];
 /// Parses `{"<Envelope>": {…}}`. Empty body → 2001392, bad JSON → 2002115, wrong shape → 2001392.
 pub fn parse_body(body: &Bytes, envelope: &str) -> ApiResult<Obj> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad(code::EMPTY_BODY, "Tom eller felaktig request body."));
+        return Err(ApiError::bad(
+            code::EMPTY_BODY,
+            "Tom eller felaktig request body.",
+        ));
     }
     let v: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad(code::JSON_PARSE, format!("Ogiltig JSON: {e}")))?;
@@ -39,7 +42,10 @@ pub fn parse_body(body: &Bytes, envelope: &str) -> ApiResult<Obj> {
                 format!("Tom eller felaktig request body, förväntade {envelope}."),
             )),
         },
-        _ => Err(ApiError::bad(code::EMPTY_BODY, "Tom eller felaktig request body.")),
+        _ => Err(ApiError::bad(
+            code::EMPTY_BODY,
+            "Tom eller felaktig request body.",
+        )),
     }
 }
 
@@ -54,7 +60,10 @@ pub fn unwrap_record(v: Value, envelope: &str) -> ApiResult<Obj> {
             }
             None => Ok(o),
         },
-        _ => Err(ApiError::bad(code::EMPTY_BODY, "Posten måste vara ett JSON-objekt.")),
+        _ => Err(ApiError::bad(
+            code::EMPTY_BODY,
+            "Posten måste vara ett JSON-objekt.",
+        )),
     }
 }
 
@@ -65,7 +74,10 @@ pub fn normalize(input: Obj, fields: Fields) -> ApiResult<Obj> {
     let mut out = Obj::new();
     for (key, value) in input {
         let Some((_, kind)) = fields.iter().find(|(name, _)| *name == key) else {
-            return Err(ApiError::bad(code::UNKNOWN_FIELD, format!("Ogiltigt fältnamn: {key}")));
+            return Err(ApiError::bad(
+                code::UNKNOWN_FIELD,
+                format!("Ogiltigt fältnamn: {key}"),
+            ));
         };
         if *kind == F::R {
             continue;
@@ -105,14 +117,20 @@ pub fn normalize_value(key: &str, value: Value, kind: F) -> ApiResult<Value> {
                 _ => None,
             };
             d.map(num).ok_or_else(|| {
-                ApiError::bad(code::NOT_NUMERIC, format!("Fältet {key} måste vara numeriskt."))
+                ApiError::bad(
+                    code::NOT_NUMERIC,
+                    format!("Fältet {key} måste vara numeriskt."),
+                )
             })
         }
         F::B => match value {
             Value::Bool(b) => Ok(Value::Bool(b)),
             Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
             Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
-            _ => Err(ApiError::bad(code::NOT_BOOLEAN, format!("Fältet {key} måste vara true eller false."))),
+            _ => Err(ApiError::bad(
+                code::NOT_BOOLEAN,
+                format!("Fältet {key} måste vara true eller false."),
+            )),
         },
         F::J => {
             check_nested(key, &value)?;
@@ -154,11 +172,15 @@ pub fn check_chars(field: &str, s: &str) -> ApiResult<()> {
 pub fn check_article_number(s: &str) -> ApiResult<()> {
     let ok = !s.is_empty()
         && s.chars().count() <= 50
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-/\\+$".contains(c));
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-/\\+$".contains(c));
     if ok {
         Ok(())
     } else {
-        Err(ApiError::bad(code::INVALID_CHARS, format!("Ogiltigt artikelnummer: {s}")))
+        Err(ApiError::bad(
+            code::INVALID_CHARS,
+            format!("Ogiltigt artikelnummer: {s}"),
+        ))
     }
 }
 
@@ -217,10 +239,16 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 
 /// Document country: "Sverige" or a known English name (case-insensitive).
 pub fn check_country_name(name: &str) -> ApiResult<()> {
-    if COUNTRIES.iter().any(|(_, n)| n.eq_ignore_ascii_case(name.trim())) {
+    if COUNTRIES
+        .iter()
+        .any(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
+    {
         Ok(())
     } else {
-        Err(ApiError::bad(code::INVALID_COUNTRY, format!("Ogiltigt land: {name}")))
+        Err(ApiError::bad(
+            code::INVALID_COUNTRY,
+            format!("Ogiltigt land: {name}"),
+        ))
     }
 }
 
@@ -231,7 +259,12 @@ pub fn country_for_code(code_: &str) -> ApiResult<&'static str> {
         .iter()
         .find(|(c, _)| *c == up)
         .map(|(_, n)| *n)
-        .ok_or_else(|| ApiError::bad(code::INVALID_COUNTRY_CODE, format!("Ogiltig landskod: {up}")))
+        .ok_or_else(|| {
+            ApiError::bad(
+                code::INVALID_COUNTRY_CODE,
+                format!("Ogiltig landskod: {up}"),
+            )
+        })
 }
 
 /// Validates a `YYYY-MM-DD` field if present and non-null.

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn fault_status_then_normal_service() {
     let env = setup().await;
-    env.sim.inject_fault(Fault::status("GET", "/3/customers", 503).times(2));
+    env.sim
+        .inject_fault(Fault::status("GET", "/3/customers", 503).times(2));
     for _ in 0..2 {
         let (status, v) = env.get("/3/customers").await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -20,14 +21,25 @@ async fn fault_status_then_normal_service() {
     }
     assert_eq!(env.get("/3/customers").await.0, StatusCode::OK);
     // Custom body, and method matching.
-    env.sim.inject_fault(Fault::status("POST", "/3/invoices", 500).with_body(json!({"oops": true})));
-    assert_eq!(env.get("/3/invoices").await.0, StatusCode::OK, "GET does not match a POST fault");
+    env.sim
+        .inject_fault(Fault::status("POST", "/3/invoices", 500).with_body(json!({"oops": true})));
+    assert_eq!(
+        env.get("/3/invoices").await.0,
+        StatusCode::OK,
+        "GET does not match a POST fault"
+    );
     let (status, v) = env.post("/3/invoices", json!({"Invoice": {}})).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(v, json!({"oops": true}));
     // A 429 fault has the rate-limit body.
-    env.sim.inject_fault(Fault::status("*", "/oauth-v1/token", 429));
-    let resp = env.http.post(env.url("/oauth-v1/token")).send().await.unwrap();
+    env.sim
+        .inject_fault(Fault::status("*", "/oauth-v1/token", 429));
+    let resp = env
+        .http
+        .post(env.url("/oauth-v1/token"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
     let log = env.sim.request_log();
     assert_eq!(log.iter().filter(|r| r.status == 503).count(), 2);
@@ -36,20 +48,25 @@ async fn fault_status_then_normal_service() {
 #[tokio::test]
 async fn fault_delay() {
     let env = setup().await;
-    env.sim.inject_fault(Fault::delay("GET", "/3/companyinformation", 300));
+    env.sim
+        .inject_fault(Fault::delay("GET", "/3/companyinformation", 300));
     let start = Instant::now();
     let (status, _) = env.get("/3/companyinformation").await;
     assert_eq!(status, StatusCode::OK, "served normally after the delay");
     assert!(start.elapsed() >= Duration::from_millis(300));
     let start = Instant::now();
     env.get("/3/companyinformation").await;
-    assert!(start.elapsed() < Duration::from_millis(300), "only `count` requests are delayed");
+    assert!(
+        start.elapsed() < Duration::from_millis(300),
+        "only `count` requests are delayed"
+    );
 }
 
 #[tokio::test]
 async fn fault_drops_the_connection() {
     let env = setup().await;
-    env.sim.inject_fault(Fault::drop_connection("POST", "/3/customers"));
+    env.sim
+        .inject_fault(Fault::drop_connection("POST", "/3/customers"));
     let err = env
         .http
         .post(env.url("/3/customers"))
@@ -59,7 +76,10 @@ async fn fault_drops_the_connection() {
         .await
         .expect_err("no response");
     assert!(!err.is_status());
-    assert!(env.sim.customers(env.tenant).is_empty(), "the request was not served");
+    assert!(
+        env.sim.customers(env.tenant).is_empty(),
+        "the request was not served"
+    );
     let log = env.sim.request_log();
     assert_eq!(log.last().unwrap().status, 0);
     assert_eq!(env.customer("B").await, "1");
@@ -76,7 +96,11 @@ async fn request_log_and_stats() {
 
     assert_eq!(env.sim.count("POST", "/3/customers"), 1);
     assert_eq!(env.sim.count("GET", "/3/customers"), 3);
-    assert_eq!(env.sim.count("GET", "/__sim"), 0, "control calls are not logged");
+    assert_eq!(
+        env.sim.count("GET", "/__sim"),
+        0,
+        "control calls are not logged"
+    );
     let log = env.sim.request_log();
     let missing = log.iter().find(|r| r.path == "/3/customers/99").unwrap();
     assert_eq!(missing.status, 404);
@@ -92,9 +116,25 @@ async fn request_log_and_stats() {
     assert_eq!(stats["by_route"]["POST /3/customers"], 1);
     assert_eq!(stats["by_tenant"][env.tenant.to_string()], 4);
     assert_eq!(stats["rate_limited"], 0);
-    let http_stats: Value = env.http.get(env.url("/__sim/stats")).send().await.unwrap().json().await.unwrap();
+    let http_stats: Value = env
+        .http
+        .get(env.url("/__sim/stats"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(http_stats, stats);
-    let http_log: Vec<Value> = env.http.get(env.url("/__sim/requests")).send().await.unwrap().json().await.unwrap();
+    let http_log: Vec<Value> = env
+        .http
+        .get(env.url("/__sim/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(http_log.len(), log.len());
 }
 
@@ -135,7 +175,10 @@ async fn http_control_api() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
-    assert_eq!(resp.json::<Value>().await.unwrap()["created"], json!(["1", "2"]));
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["created"],
+        json!(["1", "2"])
+    );
     let resp = http
         .post(url("/__sim/seed/customers"))
         .json(&json!({"tenant_id": tenant, "records": [{"Name": "Ok"}, {"Name": "Fel 😀"}]}))
@@ -147,7 +190,15 @@ async fn http_control_api() {
     assert_eq!(body["index"], 1);
     assert_eq!(code(&body), 2000359);
 
-    let v: Value = http.get(url("/3/companyinformation")).bearer_auth(&tok.access_token).send().await.unwrap().json().await.unwrap();
+    let v: Value = http
+        .get(url("/3/companyinformation"))
+        .bearer_auth(&tok.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["CompanyInformation"]["OrganizationNumber"], "556677-8899");
 
     // Rounding set at creation applies to documents.
@@ -156,7 +207,14 @@ async fn http_control_api() {
         .send()
         .await
         .unwrap();
-    let invoices: Vec<Value> = http.get(url(&format!("/__sim/tenants/{tenant}/invoices"))).send().await.unwrap().json().await.unwrap();
+    let invoices: Vec<Value> = http
+        .get(url(&format!("/__sim/tenants/{tenant}/invoices")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(invoices[0]["Total"], json!(1.0));
 
     let v: Value = http
@@ -169,7 +227,15 @@ async fn http_control_api() {
         .await
         .unwrap();
     assert_eq!(v["today"], "2026-06-01");
-    let v: Value = http.put(url("/__sim/clock")).json(&json!({"advance_seconds": 86400})).send().await.unwrap().json().await.unwrap();
+    let v: Value = http
+        .put(url("/__sim/clock"))
+        .json(&json!({"advance_seconds": 86400}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(v["now"].as_str().unwrap().starts_with("2026-06-02T08:00"));
 
     let resp = http
@@ -179,7 +245,12 @@ async fn http_control_api() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
-    let resp = http.get(url("/3/customers")).bearer_auth(&tok.access_token).send().await.unwrap();
+    let resp = http
+        .get(url("/3/customers"))
+        .bearer_auth(&tok.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_GATEWAY);
 
     let resp = http
@@ -214,10 +285,26 @@ async fn http_control_api() {
 
     let resp = http.post(url("/__sim/reset")).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let tenants: Vec<Value> = http.get(url("/__sim/tenants")).send().await.unwrap().json().await.unwrap();
+    let tenants: Vec<Value> = http
+        .get(url("/__sim/tenants"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(tenants.is_empty());
-    let resp = http.get(url("/3/customers")).bearer_auth(&tok.access_token).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "tokens are gone after reset");
+    let resp = http
+        .get(url("/3/customers"))
+        .bearer_auth(&tok.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::UNAUTHORIZED,
+        "tokens are gone after reset"
+    );
     assert_eq!(sim.request_log().len(), 1, "the log restarted at reset");
 }
 
@@ -225,12 +312,18 @@ async fn http_control_api() {
 async fn rust_handle_reset() {
     let env = setup().await;
     env.customer("A").await;
-    env.sim.inject_fault(Fault::status("GET", "/", 500).times(10));
+    env.sim
+        .inject_fault(Fault::status("GET", "/", 500).times(10));
     env.sim.reset();
     assert!(env.sim.request_log().is_empty());
     let tenant = env.sim.add_tenant("Ny");
-    let token = env.sim.issue_token("demo-client", tenant, &["customer"]).access_token;
-    let (status, v) = env.call_with(&token, reqwest::Method::GET, "/3/customers", None).await;
+    let token = env
+        .sim
+        .issue_token("demo-client", tenant, &["customer"])
+        .access_token;
+    let (status, v) = env
+        .call_with(&token, reqwest::Method::GET, "/3/customers", None)
+        .await;
     assert_eq!(status, StatusCode::OK, "faults are cleared");
     assert_eq!(v["MetaInformation"]["@TotalResources"], 0);
 }
@@ -255,7 +348,9 @@ async fn warehouse_stock_balance() {
             vec![json!({"itemId": "B", "stockPointCode": "STHLM", "inStock": 12, "availableStock": 9})],
         )
         .unwrap();
-    let (status, v) = env.get("/api/warehouse/status-v1/stockbalance?itemIds=A,B").await;
+    let (status, v) = env
+        .get("/api/warehouse/status-v1/stockbalance?itemIds=A,B")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         v,
@@ -265,11 +360,23 @@ async fn warehouse_stock_balance() {
             {"itemId": "B", "stockPointCode": "STHLM", "availableStock": 9, "inStock": 12}
         ])
     );
-    let (_, v) = env.get("/api/warehouse/status-v1/stockbalance?itemIds=B&stockPointCodes=STHLM").await;
+    let (_, v) = env
+        .get("/api/warehouse/status-v1/stockbalance?itemIds=B&stockPointCodes=STHLM")
+        .await;
     assert_eq!(v.as_array().unwrap().len(), 1);
     // `article` scope is accepted for the warehouse API.
-    let t = env.sim.issue_token("demo-client", env.tenant, &["article"]).access_token;
-    let (status, _) = env.call_with(&t, reqwest::Method::GET, "/api/warehouse/status-v1/stockbalance", None).await;
+    let t = env
+        .sim
+        .issue_token("demo-client", env.tenant, &["article"])
+        .access_token;
+    let (status, _) = env
+        .call_with(
+            &t,
+            reqwest::Method::GET,
+            "/api/warehouse/status-v1/stockbalance",
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, v) = env.get("/api/warehouse/nothing-v1").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

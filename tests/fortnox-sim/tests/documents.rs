@@ -56,7 +56,10 @@ async fn totals_net_mode_with_discounts_freight_and_whole_krona_rounding() {
     assert_eq!(money(inv, "Total"), dec("403"));
     assert_eq!(money(inv, "TotalToPay"), dec("403"));
     assert_eq!(money(inv, "Balance"), dec("403"));
-    assert_eq!(rows[0]["DeliveredQuantity"], "2.00", "row quantities are strings");
+    assert_eq!(
+        rows[0]["DeliveredQuantity"], "2.00",
+        "row quantities are strings"
+    );
 }
 
 #[tokio::test]
@@ -124,7 +127,13 @@ async fn invoice_defaults() {
     assert_eq!(inv["Country"], "Sverige");
     assert_eq!(inv["CustomerName"], "Kund AB");
     assert_eq!(inv["DocumentNumber"], "1");
-    assert!(inv["OCR"].as_str().unwrap().chars().all(|c| c.is_ascii_digit()));
+    assert!(
+        inv["OCR"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    );
     assert_eq!(inv["Booked"], false);
     assert_eq!(inv["Sent"], false);
     assert_eq!(inv["Cancelled"], false);
@@ -138,9 +147,14 @@ async fn invoice_defaults() {
     assert_eq!(money(inv, "Total"), dec("125"));
     assert_eq!(inv["@url"], format!("{}/3/invoices/1", env.sim.base_url));
     // Idempotency lookup by external reference (substring match).
-    let (_, list) = env.get("/3/invoices?externalinvoicereference1=order-100").await;
+    let (_, list) = env
+        .get("/3/invoices?externalinvoicereference1=order-100")
+        .await;
     assert_eq!(list["Invoices"].as_array().unwrap().len(), 1);
-    assert_eq!(list["Invoices"][0]["ExternalInvoiceReference1"], "shop-order-1001");
+    assert_eq!(
+        list["Invoices"][0]["ExternalInvoiceReference1"],
+        "shop-order-1001"
+    );
     let (status, _) = env
         .post(
             "/3/invoices",
@@ -154,7 +168,9 @@ async fn invoice_defaults() {
 #[tokio::test]
 async fn unknown_references_are_rejected() {
     let env = with_catalogue().await;
-    let (status, v) = env.post("/3/invoices", json!({"Invoice": {"CustomerNumber": "99"}})).await;
+    let (status, v) = env
+        .post("/3/invoices", json!({"Invoice": {"CustomerNumber": "99"}}))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&v), 2000433);
     assert!(message(&v).starts_with("Kunde inte hitta kund"));
@@ -179,12 +195,22 @@ async fn unknown_references_are_rejected() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&v), 2003115);
-    let (status, _) = env.post("/3/invoices", json!({"Invoice": {"InvoiceRows": []}})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "CustomerNumber is required");
+    let (status, _) = env
+        .post("/3/invoices", json!({"Invoice": {"InvoiceRows": []}}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "CustomerNumber is required"
+    );
     let (status, v) = env
         .post("/3/invoices", json!({"Invoice": {"CustomerNumber": "1", "InvoiceRows": [{"DeliveredQuantity": 1, "Price": 5}]}}))
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "quantity without text or article: {v}");
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "quantity without text or article: {v}"
+    );
     assert!(env.sim.invoices(env.tenant).is_empty());
 }
 
@@ -192,12 +218,22 @@ async fn unknown_references_are_rejected() {
 async fn document_country_must_be_a_name() {
     let env = with_catalogue().await;
     for bad in ["Sweden", "SE"] {
-        let (status, v) = env.post("/3/invoices", json!({"Invoice": {"CustomerNumber": "1", "Country": bad}})).await;
+        let (status, v) = env
+            .post(
+                "/3/invoices",
+                json!({"Invoice": {"CustomerNumber": "1", "Country": bad}}),
+            )
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert_eq!(message(&v), format!("Ogiltigt land: {bad}"));
         assert_eq!(code(&v), 2000586);
     }
-    let (status, _) = env.post("/3/orders", json!({"Order": {"CustomerNumber": "1", "DeliveryCountry": "Sweden"}})).await;
+    let (status, _) = env
+        .post(
+            "/3/orders",
+            json!({"Order": {"CustomerNumber": "1", "DeliveryCountry": "Sweden"}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     for good in ["Sverige", "United Kingdom", "Czech Republic", "Norway"] {
         let v = env
@@ -218,11 +254,19 @@ async fn booked_invoices_are_immutable() {
     assert!(inv["VoucherNumber"].as_u64().is_some());
     assert_eq!(inv["VoucherSeries"], "B");
     assert_eq!(inv["VoucherYear"], 1);
-    let (status, v) = env.put("/3/invoices/1", json!({"Invoice": {"Remarks": "ändrad"}})).await;
+    let (status, v) = env
+        .put("/3/invoices/1", json!({"Invoice": {"Remarks": "ändrad"}}))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(message(&v).contains("bokförd"));
-    assert_eq!(env.put_empty("/3/invoices/1/cancel").await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(env.put_empty("/3/invoices/1/bookkeep").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        env.put_empty("/3/invoices/1/cancel").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        env.put_empty("/3/invoices/1/bookkeep").await.0,
+        StatusCode::BAD_REQUEST
+    );
     let (_, list) = env.get("/3/invoices?filter=unbooked").await;
     assert!(list["Invoices"].as_array().unwrap().is_empty());
 }
@@ -235,7 +279,12 @@ async fn cancel_an_unbooked_invoice() {
     let (status, v) = env.put_empty("/3/invoices/2/cancel").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["Invoice"]["Cancelled"], true);
-    assert_eq!(env.put("/3/invoices/2", json!({"Invoice": {"Remarks": "x"}})).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        env.put("/3/invoices/2", json!({"Invoice": {"Remarks": "x"}}))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
     let (_, list) = env.get("/3/invoices?filter=cancelled").await;
     assert_eq!(list["Invoices"].as_array().unwrap().len(), 1);
     assert_eq!(list["Invoices"][0]["DocumentNumber"], "2");
@@ -262,7 +311,11 @@ async fn one_credit_invoice_per_invoice() {
     assert_eq!(money(&c["InvoiceRows"][1], "Total"), dec("-94.99"));
     let (status, v) = env.put_empty("/3/invoices/1/credit").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "second credit: {v}");
-    assert_eq!(env.put_empty("/3/invoices/2/credit").await.0, StatusCode::BAD_REQUEST, "credit of a credit note");
+    assert_eq!(
+        env.put_empty("/3/invoices/2/credit").await.0,
+        StatusCode::BAD_REQUEST,
+        "credit of a credit note"
+    );
     let (_, list) = env.get("/3/invoices?credit=true").await;
     assert_eq!(list["Invoices"].as_array().unwrap().len(), 1);
 }
@@ -287,7 +340,10 @@ async fn order_createinvoice_bills_delivered_quantities() {
         .await;
     let order = &v["Order"];
     assert_eq!(order["InvoiceReference"], "0");
-    assert_eq!(order["OrderRows"][1]["DeliveredQuantity"], "1.00", "delivered defaults to ordered");
+    assert_eq!(
+        order["OrderRows"][1]["DeliveredQuantity"], "1.00",
+        "delivered defaults to ordered"
+    );
     assert!(order["OrderRows"][2]["AccountNumber"].is_null());
     // Order totals use the ordered quantities: 300 + 50 + 29 = 379 net.
     assert_eq!(money(order, "Net"), dec("379"));
@@ -307,9 +363,20 @@ async fn order_createinvoice_bills_delivered_quantities() {
 
     let (_, v) = env.get("/3/orders/1").await;
     assert_eq!(v["Order"]["InvoiceReference"], invoice_no);
-    assert_eq!(env.put_empty("/3/orders/1/createinvoice").await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(env.put("/3/orders/1", json!({"Order": {"Remarks": "x"}})).await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(env.put_empty("/3/orders/1/cancel").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        env.put_empty("/3/orders/1/createinvoice").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        env.put("/3/orders/1", json!({"Order": {"Remarks": "x"}}))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        env.put_empty("/3/orders/1/cancel").await.0,
+        StatusCode::BAD_REQUEST
+    );
     let (_, list) = env.get("/3/orders?filter=invoicecreated").await;
     assert_eq!(list["Orders"].as_array().unwrap().len(), 1);
     let (_, list) = env.get("/3/orders?filter=invoicenotcreated").await;
@@ -319,11 +386,18 @@ async fn order_createinvoice_bills_delivered_quantities() {
 #[tokio::test]
 async fn cancel_an_order() {
     let env = with_catalogue().await;
-    env.create("/3/orders", json!({"Order": {"CustomerNumber": "1", "OrderRows": []}})).await;
+    env.create(
+        "/3/orders",
+        json!({"Order": {"CustomerNumber": "1", "OrderRows": []}}),
+    )
+    .await;
     let (status, v) = env.put_empty("/3/orders/1/cancel").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["Order"]["Cancelled"], true);
-    assert_eq!(env.put_empty("/3/orders/1/createinvoice").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        env.put_empty("/3/orders/1/createinvoice").await.0,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
@@ -338,7 +412,12 @@ async fn row_updates_regenerate_row_ids() {
             ]}}),
         )
         .await;
-    let ids: Vec<u64> = v["Invoice"]["InvoiceRows"].as_array().unwrap().iter().map(|r| r["RowId"].as_u64().unwrap()).collect();
+    let ids: Vec<u64> = v["Invoice"]["InvoiceRows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["RowId"].as_u64().unwrap())
+        .collect();
     // Keep the second row by RowId, drop the first, add a new one.
     let (status, v) = env
         .put(
@@ -355,18 +434,36 @@ async fn row_updates_regenerate_row_ids() {
     assert_eq!(rows[0]["ArticleNumber"], "B");
     assert_eq!(rows[0]["VAT"], 12);
     assert_eq!(rows[1]["ArticleNumber"], "C");
-    assert!(rows.iter().all(|r| !ids.contains(&r["RowId"].as_u64().unwrap())), "new RowIds");
+    assert!(
+        rows.iter()
+            .all(|r| !ids.contains(&r["RowId"].as_u64().unwrap())),
+        "new RowIds"
+    );
     // 20 @12 % + 10 @25 % → 22.40 + 12.50.
     assert_eq!(money(&v["Invoice"], "Total"), dec("34.90"));
     // Header-only update keeps rows but still renumbers them.
     let before: Vec<u64> = rows.iter().map(|r| r["RowId"].as_u64().unwrap()).collect();
-    let (_, v) = env.put("/3/invoices/1", json!({"Invoice": {"OurReference": "Anna"}})).await;
-    let after: Vec<u64> =
-        v["Invoice"]["InvoiceRows"].as_array().unwrap().iter().map(|r| r["RowId"].as_u64().unwrap()).collect();
+    let (_, v) = env
+        .put(
+            "/3/invoices/1",
+            json!({"Invoice": {"OurReference": "Anna"}}),
+        )
+        .await;
+    let after: Vec<u64> = v["Invoice"]["InvoiceRows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["RowId"].as_u64().unwrap())
+        .collect();
     assert_eq!(after.len(), 2);
     assert_ne!(before, after);
     assert_eq!(v["Invoice"]["OurReference"], "Anna");
-    let (status, _) = env.put("/3/invoices/1", json!({"Invoice": {"InvoiceRows": [{"RowId": 999999}]}})).await;
+    let (status, _) = env
+        .put(
+            "/3/invoices/1",
+            json!({"Invoice": {"InvoiceRows": [{"RowId": 999999}]}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -381,7 +478,10 @@ async fn externalprint_and_email_set_sent() {
     let (status, v) = env.get("/3/invoices/2/email").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["Invoice"]["Sent"], true);
-    assert_eq!(env.put_empty("/3/invoices/1/unknownaction").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        env.put_empty("/3/invoices/1/unknownaction").await.0,
+        StatusCode::NOT_FOUND
+    );
     let (status, v) = env.get("/3/invoices/77").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(v["ErrorInformation"]["error"], 1);
@@ -408,8 +508,13 @@ async fn invoices_move_stock_of_stock_goods() {
     let (_, a) = env.get("/3/articles/LAGER").await;
     assert_eq!(d(&a["Article"]["QuantityInStock"]), dec("8"));
     assert_eq!(d(&a["Article"]["ReservedQuantity"]), dec("0"));
-    let (_, stock) = env.get("/api/warehouse/status-v1/stockbalance?itemIds=LAGER").await;
-    assert_eq!(stock, json!([{"itemId": "LAGER", "stockPointCode": "MAIN", "availableStock": 8, "inStock": 8}]));
+    let (_, stock) = env
+        .get("/api/warehouse/status-v1/stockbalance?itemIds=LAGER")
+        .await;
+    assert_eq!(
+        stock,
+        json!([{"itemId": "LAGER", "stockPointCode": "MAIN", "availableStock": 8, "inStock": 8}])
+    );
     env.put_empty("/3/invoices/1/cancel").await;
     let (_, a) = env.get("/3/articles/LAGER").await;
     assert_eq!(d(&a["Article"]["QuantityInStock"]), dec("10"));

@@ -17,14 +17,23 @@ fn meta(v: &Value) -> (u64, u64, u64) {
 }
 
 fn names(v: &Value) -> Vec<String> {
-    v["Customers"].as_array().unwrap().iter().map(|c| c["Name"].as_str().unwrap().to_string()).collect()
+    v["Customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["Name"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
 async fn paging_with_limit_500() {
     let env = setup().await;
-    let records: Vec<Value> = (1..=501).map(|i| json!({"Name": format!("Kund {i:03}")})).collect();
-    env.sim.seed("customers", env.tenant, records).expect("seed");
+    let records: Vec<Value> = (1..=501)
+        .map(|i| json!({"Name": format!("Kund {i:03}")}))
+        .collect();
+    env.sim
+        .seed("customers", env.tenant, records)
+        .expect("seed");
 
     let (status, v) = env.get("/3/customers?limit=500").await;
     assert_eq!(status, StatusCode::OK);
@@ -78,7 +87,12 @@ async fn meta_information_on_every_list() {
     let (_, v) = env.get("/3/accounts").await;
     assert_eq!(meta(&v).0, 15);
     let (_, v) = env.get("/3/currencies").await;
-    let codes: Vec<&str> = v["Currencies"].as_array().unwrap().iter().map(|c| c["Code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v["Currencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["Code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["DKK", "EUR", "NOK", "SEK", "USD"]);
 }
 
@@ -119,13 +133,25 @@ async fn lastmodified_is_stockholm_local_time() {
     let other = env.customer("Ändrad").await;
     env.sim.set_now(datetime!(2026-01-15 12:00 UTC));
     env.customer("Ny").await;
-    let (status, _) = env.put(&format!("/3/customers/{other}"), json!({"Customer": {"City": "Malmö"}})).await;
+    let (status, _) = env
+        .put(
+            &format!("/3/customers/{other}"),
+            json!({"Customer": {"City": "Malmö"}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     // 12:30 Stockholm = 11:30 UTC: after the first two, before the changes.
-    let (_, v) = env.get("/3/customers?lastmodified=2026-01-15%2012:30").await;
+    let (_, v) = env
+        .get("/3/customers?lastmodified=2026-01-15%2012:30")
+        .await;
     assert_eq!(names(&v), ["Ändrad", "Ny"]);
-    let (_, v) = env.get("/3/customers?lastmodified=2026-01-15%2013:00:01").await;
-    assert!(names(&v).is_empty(), "13:00:01 Stockholm is after every change");
+    let (_, v) = env
+        .get("/3/customers?lastmodified=2026-01-15%2013:00:01")
+        .await;
+    assert!(
+        names(&v).is_empty(),
+        "13:00:01 Stockholm is after every change"
+    );
     let (_, v) = env.get("/3/customers?lastmodified=2026-01-15").await;
     assert_eq!(meta(&v).0, 3);
     let (status, v) = env.get("/3/customers?lastmodified=yesterday").await;
@@ -137,7 +163,9 @@ async fn lastmodified_is_stockholm_local_time() {
 #[tokio::test]
 async fn currencies_reject_lastmodified() {
     let env = setup().await;
-    let (status, v) = env.get("/3/currencies?lastmodified=2026-01-01%2000:00").await;
+    let (status, v) = env
+        .get("/3/currencies?lastmodified=2026-01-01%2000:00")
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&v), 2000588);
 }
@@ -149,14 +177,22 @@ async fn sort_and_filter() {
         .seed(
             "customers",
             env.tenant,
-            vec![json!({"Name": "Berit"}), json!({"Name": "Adam", "Active": false}), json!({"Name": "Cesar"})],
+            vec![
+                json!({"Name": "Berit"}),
+                json!({"Name": "Adam", "Active": false}),
+                json!({"Name": "Cesar"}),
+            ],
         )
         .unwrap();
     let (_, v) = env.get("/3/customers?sortby=name").await;
     assert_eq!(names(&v), ["Adam", "Berit", "Cesar"]);
-    let (_, v) = env.get("/3/customers?sortby=name&sortorder=descending").await;
+    let (_, v) = env
+        .get("/3/customers?sortby=name&sortorder=descending")
+        .await;
     assert_eq!(names(&v), ["Cesar", "Berit", "Adam"]);
-    let (_, v) = env.get("/3/customers?sortby=customernumber&sortorder=descending").await;
+    let (_, v) = env
+        .get("/3/customers?sortby=customernumber&sortorder=descending")
+        .await;
     assert_eq!(names(&v), ["Cesar", "Adam", "Berit"]);
     let (_, v) = env.get("/3/customers?filter=inactive").await;
     assert_eq!(names(&v), ["Adam"]);
@@ -175,7 +211,12 @@ async fn numbers_sort_numerically() {
     let records: Vec<Value> = (1..=12).map(|i| json!({"Name": format!("K{i}")})).collect();
     env.sim.seed("customers", env.tenant, records).unwrap();
     let (_, v) = env.get("/3/customers?limit=3&sortorder=descending").await;
-    let nums: Vec<&str> = v["Customers"].as_array().unwrap().iter().map(|c| c["CustomerNumber"].as_str().unwrap()).collect();
+    let nums: Vec<&str> = v["Customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["CustomerNumber"].as_str().unwrap())
+        .collect();
     assert_eq!(nums, ["12", "11", "10"]);
 }
 
@@ -183,7 +224,11 @@ async fn numbers_sort_numerically() {
 async fn list_items_are_thinner_than_records() {
     let env = setup().await;
     env.sim
-        .seed("customers", env.tenant, vec![json!({"Name": "Kund", "Phone1": "08-123", "VATType": "SEVAT"})])
+        .seed(
+            "customers",
+            env.tenant,
+            vec![json!({"Name": "Kund", "Phone1": "08-123", "VATType": "SEVAT"})],
+        )
         .unwrap();
     let (_, v) = env.get("/3/customers").await;
     let item = v["Customers"][0].as_object().unwrap();
@@ -191,7 +236,18 @@ async fn list_items_are_thinner_than_records() {
     keys.sort();
     assert_eq!(
         keys,
-        ["@url", "Address1", "Address2", "City", "CustomerNumber", "Email", "Name", "OrganisationNumber", "Phone", "ZipCode"]
+        [
+            "@url",
+            "Address1",
+            "Address2",
+            "City",
+            "CustomerNumber",
+            "Email",
+            "Name",
+            "OrganisationNumber",
+            "Phone",
+            "ZipCode"
+        ]
     );
     assert_eq!(item["Phone"], "08-123");
     assert_eq!(item["@url"], format!("{}/3/customers/1", env.sim.base_url));
@@ -209,7 +265,14 @@ async fn article_list_numbers_are_strings() {
         .unwrap();
     let (_, v) = env.get("/3/articles").await;
     let a = &v["Articles"][0];
-    for key in ["QuantityInStock", "PurchasePrice", "DisposableQuantity", "ReservedQuantity", "StockValue", "VAT"] {
+    for key in [
+        "QuantityInStock",
+        "PurchasePrice",
+        "DisposableQuantity",
+        "ReservedQuantity",
+        "StockValue",
+        "VAT",
+    ] {
         assert!(a[key].is_string(), "{key} should be a string: {a}");
     }
     assert_eq!(a["QuantityInStock"], "7.00");

@@ -32,7 +32,12 @@ fn auth_url(env: &Env, extra: &[(&str, &str)]) -> Url {
 
 /// Query parameters of the redirect's Location.
 async fn authorize(env: &Env, extra: &[(&str, &str)]) -> (StatusCode, HashMap<String, String>) {
-    let resp = env.http.get(auth_url(env, extra)).send().await.expect("auth");
+    let resp = env
+        .http
+        .get(auth_url(env, extra))
+        .send()
+        .await
+        .expect("auth");
     let status = resp.status();
     let params = resp
         .headers()
@@ -57,15 +62,28 @@ async fn token_request(env: &Env, form: &[(&str, &str)]) -> (StatusCode, Value) 
 }
 
 async fn exchange(env: &Env, code_: &str) -> (StatusCode, Value) {
-    token_request(env, &[("grant_type", "authorization_code"), ("code", code_), ("redirect_uri", REDIRECT)]).await
+    token_request(
+        env,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code_),
+            ("redirect_uri", REDIRECT),
+        ],
+    )
+    .await
 }
 
 async fn refresh(env: &Env, rt: &str) -> (StatusCode, Value) {
-    token_request(env, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await
+    token_request(
+        env,
+        &[("grant_type", "refresh_token"), ("refresh_token", rt)],
+    )
+    .await
 }
 
 async fn company(env: &Env, token: &str) -> (StatusCode, Value) {
-    env.call_with(token, reqwest::Method::GET, "/3/companyinformation", None).await
+    env.call_with(token, reqwest::Method::GET, "/3/companyinformation", None)
+        .await
 }
 
 #[tokio::test]
@@ -89,7 +107,10 @@ async fn code_flow_happy_path() {
     assert!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap() == 3600);
     let (status, info) = company(&env, at).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(info["CompanyInformation"]["DatabaseNumber"].as_u64(), Some(env.tenant));
+    assert_eq!(
+        info["CompanyInformation"]["DatabaseNumber"].as_u64(),
+        Some(env.tenant)
+    );
 }
 
 fn uuid_like(s: &str) -> bool {
@@ -116,7 +137,11 @@ async fn code_expires_after_ten_minutes() {
     let (status, body) = exchange(&env, &q["code"]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_grant");
-    assert_eq!(exchange(&env, &q2["code"]).await.0, StatusCode::OK, "a 2-minute-old code still works");
+    assert_eq!(
+        exchange(&env, &q2["code"]).await.0,
+        StatusCode::OK,
+        "a 2-minute-old code still works"
+    );
 }
 
 #[tokio::test]
@@ -125,15 +150,32 @@ async fn redirect_uri_must_match() {
     let (_, q) = authorize(&env, &[]).await;
     let (status, body) = token_request(
         &env,
-        &[("grant_type", "authorization_code"), ("code", &q["code"]), ("redirect_uri", "http://localhost:3000/other")],
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &q["code"]),
+            ("redirect_uri", "http://localhost:3000/other"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_grant");
     // Unregistered redirect URI at /auth: an error page, never a redirect.
-    let resp = env.http.get(auth_url(&env, &[("redirect_uri", "https://evil.example/cb")])).send().await.unwrap();
+    let resp = env
+        .http
+        .get(auth_url(
+            &env,
+            &[("redirect_uri", "https://evil.example/cb")],
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 }
 
 #[tokio::test]
@@ -172,7 +214,10 @@ async fn consent_grants_the_chosen_tenant() {
     let (_, q) = authorize(&env, &[]).await;
     let (_, tok) = exchange(&env, &q["code"]).await;
     let (_, info) = company(&env, tok["access_token"].as_str().unwrap()).await;
-    assert_eq!(info["CompanyInformation"]["DatabaseNumber"].as_u64(), Some(second));
+    assert_eq!(
+        info["CompanyInformation"]["DatabaseNumber"].as_u64(),
+        Some(second)
+    );
 }
 
 #[tokio::test]
@@ -180,15 +225,29 @@ async fn client_authentication_only_via_basic() {
     let env = setup().await;
     let (_, q) = authorize(&env, &[]).await;
     let url = env.url("/oauth-v1/token");
-    let form = [("grant_type", "authorization_code"), ("code", q["code"].as_str()), ("redirect_uri", REDIRECT)];
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", q["code"].as_str()),
+        ("redirect_uri", REDIRECT),
+    ];
     // Credentials in the body are not accepted.
     let mut body_creds = form.to_vec();
-    body_creds.extend([("client_id", "demo-client"), ("client_secret", "demo-secret")]);
+    body_creds.extend([
+        ("client_id", "demo-client"),
+        ("client_secret", "demo-secret"),
+    ]);
     let resp = env.http.post(&url).form(&body_creds).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["error"], "invalid_client");
-    let resp = env.http.post(&url).basic_auth("demo-client", Some("wrong")).form(&form).send().await.unwrap();
+    let resp = env
+        .http
+        .post(&url)
+        .basic_auth("demo-client", Some("wrong"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     // The failed attempts did not consume the code.
     assert_eq!(exchange(&env, &q["code"]).await.0, StatusCode::OK);
@@ -208,7 +267,9 @@ async fn unsupported_grant_type() {
 #[tokio::test]
 async fn refresh_rotates_tokens() {
     let env = setup().await;
-    let first = env.sim.issue_token("demo-client", env.tenant, &["companyinformation"]);
+    let first = env
+        .sim
+        .issue_token("demo-client", env.tenant, &["companyinformation"]);
     let rt1 = first.refresh_token.clone().unwrap();
     let (status, t2) = refresh(&env, &rt1).await;
     assert_eq!(status, StatusCode::OK, "{t2}");
@@ -218,13 +279,18 @@ async fn refresh_rotates_tokens() {
     assert_eq!(t2["scope"], "companyinformation");
     let (status, t3) = refresh(&env, &rt2).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(company(&env, t3["access_token"].as_str().unwrap()).await.0, StatusCode::OK);
+    assert_eq!(
+        company(&env, t3["access_token"].as_str().unwrap()).await.0,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn reusing_a_spent_refresh_token_kills_the_chain() {
     let env = setup().await;
-    let first = env.sim.issue_token("demo-client", env.tenant, &["companyinformation"]);
+    let first = env
+        .sim
+        .issue_token("demo-client", env.tenant, &["companyinformation"]);
     let rt1 = first.refresh_token.clone().unwrap();
     let (_, t2) = refresh(&env, &rt1).await;
     let rt2 = t2["refresh_token"].as_str().unwrap().to_string();
@@ -246,7 +312,9 @@ async fn reusing_a_spent_refresh_token_kills_the_chain() {
 #[tokio::test]
 async fn refresh_token_expires_after_45_days() {
     let env = setup().await;
-    let t = env.sim.issue_token("demo-client", env.tenant, &["customer"]);
+    let t = env
+        .sim
+        .issue_token("demo-client", env.tenant, &["customer"]);
     env.sim.advance(Duration::from_secs(46 * 24 * 3600));
     let (status, body) = refresh(&env, t.refresh_token.as_deref().unwrap()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -256,7 +324,9 @@ async fn refresh_token_expires_after_45_days() {
 #[tokio::test]
 async fn revoke_kills_the_refresh_token() {
     let env = setup().await;
-    let t = env.sim.issue_token("demo-client", env.tenant, &["customer"]);
+    let t = env
+        .sim
+        .issue_token("demo-client", env.tenant, &["customer"]);
     let rt = t.refresh_token.unwrap();
     let resp = env
         .http
@@ -270,8 +340,18 @@ async fn revoke_kills_the_refresh_token() {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body, serde_json::json!({"revoked": true}));
     assert_eq!(refresh(&env, &rt).await.0, StatusCode::BAD_REQUEST);
-    let resp = env.http.post(env.url("/oauth-v1/revoke")).form(&[("token", rt.as_str())]).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "revoke needs client auth");
+    let resp = env
+        .http
+        .post(env.url("/oauth-v1/revoke"))
+        .form(&[("token", rt.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::UNAUTHORIZED,
+        "revoke needs client auth"
+    );
 }
 
 async fn client_credentials(env: &Env, tenant: Option<u64>) -> (StatusCode, Value) {
@@ -302,12 +382,21 @@ async fn client_credentials_needs_service_consent() {
     assert!(tok.get("refresh_token").is_none());
     assert_eq!(tok["expires_in"], 3600);
     let at = tok["access_token"].as_str().unwrap();
-    assert_eq!(decode_claims(at).unwrap()["tenantId"].as_u64(), Some(env.tenant));
+    assert_eq!(
+        decode_claims(at).unwrap()["tenantId"].as_u64(),
+        Some(env.tenant)
+    );
     assert_eq!(company(&env, at).await.0, StatusCode::OK);
     // Other tenants have no consent; the header is required.
     let other = env.sim.add_tenant("Annan AB");
-    assert_eq!(client_credentials(&env, Some(other)).await.1["error"], "invalid_grant");
-    assert_eq!(client_credentials(&env, None).await.1["error"], "invalid_request");
+    assert_eq!(
+        client_credentials(&env, Some(other)).await.1["error"],
+        "invalid_grant"
+    );
+    assert_eq!(
+        client_credentials(&env, None).await.1["error"],
+        "invalid_request"
+    );
 }
 
 #[tokio::test]
@@ -322,22 +411,59 @@ async fn service_account_requires_app_permission() {
     });
     let url = auth_url(
         &env,
-        &[("client_id", "strict"), ("redirect_uri", "https://shop.example/cb"), ("account_type", "service")],
+        &[
+            ("client_id", "strict"),
+            ("redirect_uri", "https://shop.example/cb"),
+            ("account_type", "service"),
+        ],
     );
     let resp = env.http.get(url).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-    assert!(resp.text().await.unwrap().contains("Client does not allow service account"));
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Client does not allow service account")
+    );
     // Exact redirect matching for registered apps.
-    let url = auth_url(&env, &[("client_id", "strict"), ("redirect_uri", "https://shop.example/cb2")]);
-    assert_eq!(env.http.get(url).send().await.unwrap().status(), StatusCode::BAD_REQUEST);
-    let url = auth_url(&env, &[("client_id", "strict"), ("redirect_uri", "https://shop.example/cb")]);
-    assert_eq!(env.http.get(url).send().await.unwrap().status(), StatusCode::FOUND);
+    let url = auth_url(
+        &env,
+        &[
+            ("client_id", "strict"),
+            ("redirect_uri", "https://shop.example/cb2"),
+        ],
+    );
+    assert_eq!(
+        env.http.get(url).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    let url = auth_url(
+        &env,
+        &[
+            ("client_id", "strict"),
+            ("redirect_uri", "https://shop.example/cb"),
+        ],
+    );
+    assert_eq!(
+        env.http.get(url).send().await.unwrap().status(),
+        StatusCode::FOUND
+    );
 }
 
 #[tokio::test]
 async fn consent_page_when_auto_consent_is_off() {
-    let sim = spawn(SimConfig { auto_consent: false, ..SimConfig::default() }).await.unwrap();
-    let env = Env { tenant: sim.add_tenant("A"), token: String::new(), sim, http: client() };
+    let sim = spawn(SimConfig {
+        auto_consent: false,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let env = Env {
+        tenant: sim.add_tenant("A"),
+        token: String::new(),
+        sim,
+        http: client(),
+    };
     let resp = env.http.get(auth_url(&env, &[])).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let page = resp.text().await.unwrap();
@@ -368,7 +494,9 @@ async fn missing_or_bad_token_is_401() {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(code(&body), 2000311);
     for token in ["garbage", "a.b.c", ""] {
-        let (status, body) = env.call_with(token, reqwest::Method::GET, "/3/customers", None).await;
+        let (status, body) = env
+            .call_with(token, reqwest::Method::GET, "/3/customers", None)
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{token:?}");
         assert_eq!(code(&body), 2000311);
     }
@@ -377,11 +505,24 @@ async fn missing_or_bad_token_is_401() {
 #[tokio::test]
 async fn missing_scope_is_403() {
     let env = setup().await;
-    let t = env.sim.issue_token("demo-client", env.tenant, &["customer"]);
-    let (status, _) = env.call_with(&t.access_token, reqwest::Method::GET, "/3/customers", None).await;
+    let t = env
+        .sim
+        .issue_token("demo-client", env.tenant, &["customer"]);
+    let (status, _) = env
+        .call_with(&t.access_token, reqwest::Method::GET, "/3/customers", None)
+        .await;
     assert_eq!(status, StatusCode::OK);
-    for path in ["/3/invoices", "/3/articles", "/3/prices", "/3/companyinformation", "/3/accounts", "/api/warehouse/status-v1/stockbalance"] {
-        let (status, body) = env.call_with(&t.access_token, reqwest::Method::GET, path, None).await;
+    for path in [
+        "/3/invoices",
+        "/3/articles",
+        "/3/prices",
+        "/3/companyinformation",
+        "/3/accounts",
+        "/api/warehouse/status-v1/stockbalance",
+    ] {
+        let (status, body) = env
+            .call_with(&t.access_token, reqwest::Method::GET, path, None)
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         assert_eq!(code(&body), 2000663, "{path}");
     }

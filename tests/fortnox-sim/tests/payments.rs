@@ -28,14 +28,19 @@ async fn invoice(env: &Env, n: u64) -> Value {
 }
 
 async fn pay(env: &Env, body: Value) -> (StatusCode, Value) {
-    env.post("/3/invoicepayments", json!({"InvoicePayment": body})).await
+    env.post("/3/invoicepayments", json!({"InvoicePayment": body}))
+        .await
 }
 
 #[tokio::test]
 async fn payments_reduce_balance_and_set_final_pay_date() {
     let env = invoice_env().await;
     assert_eq!(d(&invoice(&env, 1).await["Balance"]), dec("1250"));
-    let (status, v) = pay(&env, json!({"InvoiceNumber": 1, "Amount": 1000, "PaymentDate": "2026-03-12"})).await;
+    let (status, v) = pay(
+        &env,
+        json!({"InvoiceNumber": 1, "Amount": 1000, "PaymentDate": "2026-03-12"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let p = &v["InvoicePayment"];
     assert_eq!(p["Number"], "1");
@@ -63,15 +68,27 @@ async fn payments_reduce_balance_and_set_final_pay_date() {
 #[tokio::test]
 async fn payment_validation() {
     let env = invoice_env().await;
-    let (status, v) = pay(&env, json!({"InvoiceNumber": 1, "Amount": 100, "PaymentDate": "2026-03-09"})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "before the invoice date: {v}");
+    let (status, v) = pay(
+        &env,
+        json!({"InvoiceNumber": 1, "Amount": 100, "PaymentDate": "2026-03-09"}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "before the invoice date: {v}"
+    );
     let (status, _) = pay(&env, json!({"InvoiceNumber": 42, "Amount": 100})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "unknown invoice");
     let (status, _) = pay(&env, json!({"Amount": 100})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "InvoiceNumber is required");
     let (status, _) = pay(&env, json!({"InvoiceNumber": 1})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "Amount is required");
-    let (status, v) = pay(&env, json!({"InvoiceNumber": 1, "Amount": 1, "ModeOfPaymentAccount": 1999})).await;
+    let (status, v) = pay(
+        &env,
+        json!({"InvoiceNumber": 1, "Amount": 1, "ModeOfPaymentAccount": 1999}),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&v), 2001304);
     assert_eq!(d(&invoice(&env, 1).await["Balance"]), dec("1250"));
@@ -93,21 +110,40 @@ async fn deleting_an_unbooked_payment_restores_the_balance() {
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["InvoicePayment"]["Booked"], true);
     assert!(v["InvoicePayment"]["VoucherNumber"].as_u64().is_some());
-    assert_eq!(env.delete("/3/invoicepayments/2").await.0, StatusCode::BAD_REQUEST);
     assert_eq!(
-        env.put("/3/invoicepayments/2", json!({"InvoicePayment": {"Amount": 1}})).await.0,
+        env.delete("/3/invoicepayments/2").await.0,
         StatusCode::BAD_REQUEST
     );
-    assert_eq!(env.put_empty("/3/invoicepayments/2/bookkeep").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        env.put(
+            "/3/invoicepayments/2",
+            json!({"InvoicePayment": {"Amount": 1}})
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        env.put_empty("/3/invoicepayments/2/bookkeep").await.0,
+        StatusCode::BAD_REQUEST
+    );
     // A paid invoice cannot be cancelled.
-    assert_eq!(env.put_empty("/3/invoices/1/cancel").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        env.put_empty("/3/invoices/1/cancel").await.0,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
 async fn updating_an_unbooked_payment() {
     let env = invoice_env().await;
     pay(&env, json!({"InvoiceNumber": 1, "Amount": 1000})).await;
-    let (status, v) = env.put("/3/invoicepayments/1", json!({"InvoicePayment": {"Amount": 1250}})).await;
+    let (status, v) = env
+        .put(
+            "/3/invoicepayments/1",
+            json!({"InvoicePayment": {"Amount": 1250}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(d(&invoice(&env, 1).await["Balance"]), dec("0"));
 }
@@ -154,8 +190,12 @@ async fn payment_filters_and_invoice_polling() {
         pay(&env, json!({"InvoiceNumber": n, "Amount": 10})).await;
     }
     let (_, list) = env.get("/3/invoicepayments?invoicenumber=1").await;
-    let numbers: Vec<&str> =
-        list["InvoicePayments"].as_array().unwrap().iter().map(|p| p["Number"].as_str().unwrap()).collect();
+    let numbers: Vec<&str> = list["InvoicePayments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Number"].as_str().unwrap())
+        .collect();
     assert_eq!(numbers, ["1", "3"]);
     assert_eq!(list["MetaInformation"]["@TotalResources"], 2);
 
@@ -163,10 +203,19 @@ async fn payment_filters_and_invoice_polling() {
     env.sim.set_now(datetime!(2026-03-11 10:00 UTC));
     pay(&env, json!({"InvoiceNumber": 2, "Amount": 5})).await;
     let (_, polled) = env.get("/3/invoices?lastmodified=2026-03-11%2000:00").await;
-    let docs: Vec<&str> = polled["Invoices"].as_array().unwrap().iter().map(|i| i["DocumentNumber"].as_str().unwrap()).collect();
+    let docs: Vec<&str> = polled["Invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["DocumentNumber"].as_str().unwrap())
+        .collect();
     assert_eq!(docs, ["2"]);
-    let (_, polled) = env.get("/3/invoicepayments?lastmodified=2026-03-11%2000:00").await;
+    let (_, polled) = env
+        .get("/3/invoicepayments?lastmodified=2026-03-11%2000:00")
+        .await;
     assert_eq!(polled["InvoicePayments"].as_array().unwrap().len(), 1);
-    let (_, sorted) = env.get("/3/invoicepayments?sortby=paymentdate&sortorder=descending").await;
+    let (_, sorted) = env
+        .get("/3/invoicepayments?sortby=paymentdate&sortorder=descending")
+        .await;
     assert_eq!(sorted["InvoicePayments"][0]["Number"], "4");
 }

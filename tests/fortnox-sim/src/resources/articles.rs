@@ -100,7 +100,10 @@ pub(crate) fn check_vat(v: Option<&Value>) -> ApiResult<()> {
             if ok {
                 Ok(())
             } else {
-                Err(ApiError::bad(code::INVALID_VAT, format!("Ogiltig momssats: {}", lists::text(Some(x)))))
+                Err(ApiError::bad(
+                    code::INVALID_VAT,
+                    format!("Ogiltig momssats: {}", lists::text(Some(x))),
+                ))
             }
         }
     }
@@ -108,9 +111,10 @@ pub(crate) fn check_vat(v: Option<&Value>) -> ApiResult<()> {
 
 fn check_account(t: &Tenant, o: &Obj, key: &str) -> ApiResult<()> {
     match dec(o.get(key)) {
-        Some(a) if !t.accounts.keys().any(|n| Decimal::from(*n) == a) => {
-            Err(ApiError::bad(code::ACCOUNT_NOT_FOUND, format!("Kunde inte hitta konto {a} ({key}).")))
-        }
+        Some(a) if !t.accounts.keys().any(|n| Decimal::from(*n) == a) => Err(ApiError::bad(
+            code::ACCOUNT_NOT_FOUND,
+            format!("Kunde inte hitta konto {a} ({key})."),
+        )),
         _ => Ok(()),
     }
 }
@@ -126,7 +130,10 @@ fn validate(t: &Tenant, o: &Obj) -> ApiResult<()> {
 
 /// First-tier price of the article in the pre-selected price list.
 pub(crate) fn sales_price(t: &Tenant, article: &str) -> Option<Decimal> {
-    let list = t.pricelists.values().find(|l| bool_of(&l.data, "PreSelected"))?;
+    let list = t
+        .pricelists
+        .values()
+        .find(|l| bool_of(&l.data, "PreSelected"))?;
     let code_ = str_of(&list.data, "Code")?;
     super::prices::price_for(t, code_, article, Decimal::ZERO)
 }
@@ -134,12 +141,17 @@ pub(crate) fn sales_price(t: &Tenant, article: &str) -> Option<Decimal> {
 /// Recomputes the read-only fields; bumps `modified` when they changed.
 pub(crate) fn refresh_derived(t: &mut Tenant, article: &str, now: OffsetDateTime) {
     let price = sales_price(t, article);
-    let Some(r) = t.articles.get_mut(article) else { return };
+    let Some(r) = t.articles.get_mut(article) else {
+        return;
+    };
     let qty = dec_or_zero(r.data.get("QuantityInStock"));
     let reserved = dec_or_zero(r.data.get("ReservedQuantity"));
     let purchase = dec_or_zero(r.data.get("PurchasePrice"));
     let updates = [
-        ("SalesPrice", price.map(envelope::money).unwrap_or(Value::Null)),
+        (
+            "SalesPrice",
+            price.map(envelope::money).unwrap_or(Value::Null),
+        ),
         ("DisposableQuantity", num(qty - reserved)),
         ("StockValue", envelope::money(qty * purchase)),
     ];
@@ -152,8 +164,16 @@ pub(crate) fn refresh_derived(t: &mut Tenant, article: &str, now: OffsetDateTime
 }
 
 /// Changes stock fields by `delta` (for `QuantityInStock` or `ReservedQuantity`) on stock goods.
-pub(crate) fn adjust_stock(t: &mut Tenant, article: &str, field: &str, delta: Decimal, now: OffsetDateTime) {
-    let Some(r) = t.articles.get_mut(article) else { return };
+pub(crate) fn adjust_stock(
+    t: &mut Tenant,
+    article: &str,
+    field: &str,
+    delta: Decimal,
+    now: OffsetDateTime,
+) {
+    let Some(r) = t.articles.get_mut(article) else {
+        return;
+    };
     if delta.is_zero() || !bool_of(&r.data, "StockGoods") {
         return;
     }
@@ -175,7 +195,10 @@ pub(crate) fn create(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<String> 
         Some(n) => {
             check_article_number(n)?;
             if t.articles.contains_key(n) {
-                return Err(ApiError::bad(code::ARTICLE_NUMBER_USED, format!("Artikelnummer {n} används redan.")));
+                return Err(ApiError::bad(
+                    code::ARTICLE_NUMBER_USED,
+                    format!("Artikelnummer {n} används redan."),
+                ));
             }
             n.to_string()
         }
@@ -206,20 +229,31 @@ pub(crate) fn create(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<String> 
     o.extend(input);
     o.insert("ArticleNumber".into(), json!(number));
     validate(t, &o)?;
-    t.articles.insert(number.clone(), Record::new(full(FIELDS, o), ctx.now));
+    t.articles
+        .insert(number.clone(), Record::new(full(FIELDS, o), ctx.now));
     refresh_derived(t, &number, ctx.now);
     Ok(number)
 }
 
 fn update(t: &mut Tenant, ctx: &Ctx, number: &str, body: Obj) -> ApiResult<()> {
     let mut input = normalize(body, FIELDS)?;
-    let mut o = t.articles.get(number).map(|r| r.data.clone()).ok_or_else(|| not_found(number))?;
+    let mut o = t
+        .articles
+        .get(number)
+        .map(|r| r.data.clone())
+        .ok_or_else(|| not_found(number))?;
     if let Some(n) = input.remove("ArticleNumber")
         && n.as_str() != Some(number)
     {
-        return Err(ApiError::invalid("ArticleNumber", "artikelnumret kan inte ändras"));
+        return Err(ApiError::invalid(
+            "ArticleNumber",
+            "artikelnumret kan inte ändras",
+        ));
     }
-    if input.get("Description").is_some_and(|d| d.as_str().is_none_or(|s| s.trim().is_empty())) {
+    if input
+        .get("Description")
+        .is_some_and(|d| d.as_str().is_none_or(|s| s.trim().is_empty()))
+    {
         return Err(ApiError::required("Description"));
     }
     o.extend(input);
@@ -233,7 +267,10 @@ fn update(t: &mut Tenant, ctx: &Ctx, number: &str, body: Obj) -> ApiResult<()> {
 }
 
 fn not_found(number: &str) -> ApiError {
-    ApiError::not_found(code::ARTICLE_NOT_FOUND, format!("Kan inte hitta artikeln {number}."))
+    ApiError::not_found(
+        code::ARTICLE_NOT_FOUND,
+        format!("Kan inte hitta artikeln {number}."),
+    )
 }
 
 fn render(ctx: &Ctx, t: &Tenant, number: &str) -> ApiResult<Value> {
@@ -248,7 +285,9 @@ fn list_item(base: &str, o: &Obj) -> Value {
         Some(d) => num_str(d),
         None => Value::Null,
     };
-    let vat = dec(o.get("VAT")).map(|d| Value::String(d.normalize().to_string())).unwrap_or(Value::Null);
+    let vat = dec(o.get("VAT"))
+        .map(|d| Value::String(d.normalize().to_string()))
+        .unwrap_or(Value::Null);
     json!({
         "@url": envelope::url(base, "articles", str_of(o, "ArticleNumber").unwrap_or("")),
         "ArticleNumber": o.get("ArticleNumber"),
@@ -287,7 +326,10 @@ pub(crate) async fn list(
         },
         |o| bool_param_matches(&p, "webshop", o, "WebshopArticle"),
     );
-    let items = page.into_iter().map(|r| list_item(&ctx.base, &r.data)).collect();
+    let items = page
+        .into_iter()
+        .map(|r| list_item(&ctx.base, &r.data))
+        .collect();
     Ok(envelope::list("Articles", items, meta))
 }
 
@@ -336,7 +378,10 @@ pub(crate) async fn delete_handler(
 ) -> ApiResult<Response> {
     let mut w = st.lock();
     let t = w.tenant_mut(auth.tenant)?;
-    t.articles.remove(&number).ok_or_else(|| not_found(&number))?;
-    t.prices.retain(|p| str_of(&p.data, "ArticleNumber") != Some(number.as_str()));
+    t.articles
+        .remove(&number)
+        .ok_or_else(|| not_found(&number))?;
+    t.prices
+        .retain(|p| str_of(&p.data, "ArticleNumber") != Some(number.as_str()));
     Ok(envelope::no_content())
 }

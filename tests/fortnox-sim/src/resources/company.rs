@@ -11,13 +11,22 @@ use crate::envelope::{self, str_of};
 use crate::errors::ApiResult;
 use crate::state::SimState;
 
-pub(crate) async fn information(State(st): State<SimState>, Extension(auth): Extension<AuthInfo>) -> ApiResult<Response> {
+pub(crate) async fn information(
+    State(st): State<SimState>,
+    Extension(auth): Extension<AuthInfo>,
+) -> ApiResult<Response> {
     let mut w = st.lock();
     let t = w.tenant_mut(auth.tenant)?;
-    Ok(envelope::ok("CompanyInformation", Value::Object(t.company.clone())))
+    Ok(envelope::ok(
+        "CompanyInformation",
+        Value::Object(t.company.clone()),
+    ))
 }
 
-pub(crate) async fn settings(State(st): State<SimState>, Extension(auth): Extension<AuthInfo>) -> ApiResult<Response> {
+pub(crate) async fn settings(
+    State(st): State<SimState>,
+    Extension(auth): Extension<AuthInfo>,
+) -> ApiResult<Response> {
     let mut w = st.lock();
     let t = w.tenant_mut(auth.tenant)?;
     let c = &t.company;

@@ -84,8 +84,17 @@ pub(crate) const FIELDS: Fields = &[
     ("ZipCode", F::S(10)),
 ];
 
-const LIST_KEYS: &[&str] =
-    &["Address1", "Address2", "City", "CustomerNumber", "Email", "Name", "OrganisationNumber", "Phone", "ZipCode"];
+const LIST_KEYS: &[&str] = &[
+    "Address1",
+    "Address2",
+    "City",
+    "CustomerNumber",
+    "Email",
+    "Name",
+    "OrganisationNumber",
+    "Phone",
+    "ZipCode",
+];
 
 const SPEC: ListSpec = ListSpec {
     filters: &["active", "inactive"],
@@ -124,10 +133,16 @@ fn reject_country_names(body: &Obj) -> ApiResult<()> {
 /// Validates enums and codes and fills the derived country names.
 fn derive(t: &Tenant, o: &mut Obj) -> ApiResult<()> {
     check_enum(o, "Type", &["PRIVATE", "COMPANY"])?;
-    check_enum(o, "VATType", &["SEVAT", "SEREVERSEDVAT", "EUREVERSEDVAT", "EUVAT", "EXPORT"])?;
-    for (code_key, name_key) in
-        [("CountryCode", "Country"), ("DeliveryCountryCode", "DeliveryCountry"), ("VisitingCountryCode", "VisitingCountry")]
-    {
+    check_enum(
+        o,
+        "VATType",
+        &["SEVAT", "SEREVERSEDVAT", "EUREVERSEDVAT", "EUVAT", "EXPORT"],
+    )?;
+    for (code_key, name_key) in [
+        ("CountryCode", "Country"),
+        ("DeliveryCountryCode", "DeliveryCountry"),
+        ("VisitingCountryCode", "VisitingCountry"),
+    ] {
         let name = match str_of(o, code_key).filter(|c| !c.is_empty()) {
             Some(c) => {
                 let up = c.to_ascii_uppercase();
@@ -142,7 +157,10 @@ fn derive(t: &Tenant, o: &mut Obj) -> ApiResult<()> {
     if let Some(c) = str_of(o, "Currency")
         && !t.currencies.contains_key(c)
     {
-        return Err(ApiError::bad(code::CURRENCY_NOT_FOUND, format!("Valutan {c} finns inte.")));
+        return Err(ApiError::bad(
+            code::CURRENCY_NOT_FOUND,
+            format!("Valutan {c} finns inte."),
+        ));
     }
     if let Some(p) = str_of(o, "PriceList")
         && !t.pricelists.contains_key(p)
@@ -165,12 +183,17 @@ pub(crate) fn create(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<String> 
     if str_of(&input, "Name").is_none_or(|n| n.trim().is_empty()) {
         return Err(ApiError::required("Name"));
     }
-    let number = match str_of(&input, "CustomerNumber").map(str::trim).filter(|n| !n.is_empty()) {
+    let number = match str_of(&input, "CustomerNumber")
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         Some(n) => {
             if t.used_customer_numbers.contains(n) {
                 return Err(ApiError::bad(
                     code::CUSTOMER_NUMBER_USED,
-                    format!("Kundnummer {n} är redan använt. Ett kundnummer kan inte återanvändas."),
+                    format!(
+                        "Kundnummer {n} är redan använt. Ett kundnummer kan inte återanvändas."
+                    ),
                 ));
             }
             if let Ok(v) = n.parse::<u64>() {
@@ -204,7 +227,8 @@ pub(crate) fn create(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<String> 
     o.insert("CustomerNumber".into(), json!(number));
     derive(t, &mut o)?;
     t.used_customer_numbers.insert(number.clone());
-    t.customers.insert(number.clone(), Record::new(full(FIELDS, o), ctx.now));
+    t.customers
+        .insert(number.clone(), Record::new(full(FIELDS, o), ctx.now));
     Ok(number)
 }
 
@@ -219,8 +243,15 @@ fn update(t: &mut Tenant, ctx: &Ctx, number: &str, body: Obj) -> ApiResult<()> {
     reject_country_names(&body)?;
     let mut input = normalize(body, FIELDS)?;
     input.remove("CustomerNumber");
-    let mut o = t.customers.get(number).map(|r| r.data.clone()).ok_or_else(|| not_found(number))?;
-    if input.get("Name").is_some_and(|n| n.as_str().is_none_or(|s| s.trim().is_empty())) {
+    let mut o = t
+        .customers
+        .get(number)
+        .map(|r| r.data.clone())
+        .ok_or_else(|| not_found(number))?;
+    if input
+        .get("Name")
+        .is_some_and(|n| n.as_str().is_none_or(|s| s.trim().is_empty()))
+    {
         return Err(ApiError::required("Name"));
     }
     o.extend(input);
@@ -233,7 +264,10 @@ fn update(t: &mut Tenant, ctx: &Ctx, number: &str, body: Obj) -> ApiResult<()> {
 }
 
 fn not_found(number: &str) -> ApiError {
-    ApiError::not_found(code::CUSTOMER_NOT_FOUND, format!("Kan inte hitta kunden {number}."))
+    ApiError::not_found(
+        code::CUSTOMER_NOT_FOUND,
+        format!("Kan inte hitta kunden {number}."),
+    )
 }
 
 fn render(ctx: &Ctx, t: &Tenant, number: &str) -> ApiResult<Value> {
@@ -264,7 +298,10 @@ pub(crate) async fn list(
         .into_iter()
         .map(|r| {
             let mut d = r.data.clone();
-            d.insert("Phone".into(), d.get("Phone1").cloned().unwrap_or(Value::Null));
+            d.insert(
+                "Phone".into(),
+                d.get("Phone1").cloned().unwrap_or(Value::Null),
+            );
             list_item(&ctx.base, "customers", "CustomerNumber", &d, LIST_KEYS)
         })
         .collect();
@@ -316,6 +353,8 @@ pub(crate) async fn delete_handler(
 ) -> ApiResult<Response> {
     let mut w = st.lock();
     let t = w.tenant_mut(auth.tenant)?;
-    t.customers.remove(&number).ok_or_else(|| not_found(&number))?;
+    t.customers
+        .remove(&number)
+        .ok_or_else(|| not_found(&number))?;
     Ok(envelope::no_content())
 }

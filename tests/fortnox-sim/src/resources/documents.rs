@@ -120,9 +120,13 @@ macro_rules! row_fields {
     };
 }
 
-const INVOICE_ROW_FIELDS: Fields = row_fields![("PriceExcludingVAT", F::R), ("TotalExcludingVAT", F::R)];
-const ORDER_ROW_FIELDS: Fields =
-    row_fields![("OrderedQuantity", F::N), ("ReservedQuantity", F::R), ("StockPointId", L)];
+const INVOICE_ROW_FIELDS: Fields =
+    row_fields![("PriceExcludingVAT", F::R), ("TotalExcludingVAT", F::R)];
+const ORDER_ROW_FIELDS: Fields = row_fields![
+    ("OrderedQuantity", F::N),
+    ("ReservedQuantity", F::R),
+    ("StockPointId", L)
+];
 
 impl Kind {
     pub fn rows_key(self) -> &'static str {
@@ -218,7 +222,10 @@ pub(crate) fn parse_number(kind: Kind, s: &str) -> ApiResult<u64> {
 }
 
 fn customer_not_found(number: &str) -> ApiError {
-    ApiError::bad(code::DOC_CUSTOMER_NOT_FOUND, format!("Kunde inte hitta kund {number}"))
+    ApiError::bad(
+        code::DOC_CUSTOMER_NOT_FOUND,
+        format!("Kunde inte hitta kund {number}"),
+    )
 }
 
 /// Header defaults taken from the customer and the company settings.
@@ -317,24 +324,47 @@ fn validate_header(t: &Tenant, o: &Obj) -> ApiResult<()> {
     if let Some(c) = str_of(o, "Currency")
         && !t.currencies.contains_key(c)
     {
-        return Err(ApiError::bad(code::CURRENCY_NOT_FOUND, format!("Valutan {c} finns inte eller är inte aktiverad.")));
+        return Err(ApiError::bad(
+            code::CURRENCY_NOT_FOUND,
+            format!("Valutan {c} finns inte eller är inte aktiverad."),
+        ));
     }
     if let Some(p) = str_of(o, "PriceList")
         && !t.pricelists.contains_key(p)
     {
         return Err(ApiError::invalid("PriceList", p));
     }
-    for key in
-        ["InvoiceDate", "OrderDate", "DueDate", "DeliveryDate", "InvoicePeriodStart", "InvoicePeriodEnd", "OutboundDate"]
-    {
+    for key in [
+        "InvoiceDate",
+        "OrderDate",
+        "DueDate",
+        "DeliveryDate",
+        "InvoicePeriodStart",
+        "InvoicePeriodEnd",
+        "OutboundDate",
+    ] {
         check_date_field(o, key)?;
     }
-    check_enum(o, "InvoiceType", &["INVOICE", "AGREEMENTINVOICE", "INTRESTINVOICE", "SUMMARYINVOICE", "CASHINVOICE"])?;
+    check_enum(
+        o,
+        "InvoiceType",
+        &[
+            "INVOICE",
+            "AGREEMENTINVOICE",
+            "INTRESTINVOICE",
+            "SUMMARYINVOICE",
+            "CASHINVOICE",
+        ],
+    )?;
     check_enum(o, "Language", &["SV", "EN"])?;
     check_enum(o, "AccountingMethod", &["ACCRUAL", "CASH"])?;
     check_enum(o, "PaymentWay", &["CASH", "CARD", "AG"])?;
     check_enum(o, "TaxReductionType", &["none", "rot", "rut", "green"])?;
-    check_enum(o, "DeliveryState", &["registration", "reservation", "delivery"])?;
+    check_enum(
+        o,
+        "DeliveryState",
+        &["registration", "reservation", "delivery"],
+    )?;
     Ok(())
 }
 
@@ -347,7 +377,13 @@ fn default_account(vat: Decimal) -> u32 {
     }
 }
 
-fn build_rows(kind: Kind, t: &mut Tenant, doc: &Obj, incoming: Vec<Obj>, existing: &[Value]) -> ApiResult<Vec<Value>> {
+fn build_rows(
+    kind: Kind,
+    t: &mut Tenant,
+    doc: &Obj,
+    incoming: Vec<Obj>,
+    existing: &[Value],
+) -> ApiResult<Vec<Value>> {
     let pricelist = str_of(doc, "PriceList").unwrap_or("A").to_string();
     let qkey = kind.qty_key();
     let mut out = Vec::with_capacity(incoming.len());
@@ -359,19 +395,25 @@ fn build_rows(kind: Kind, t: &mut Tenant, doc: &Obj, incoming: Vec<Obj>, existin
                 .find(|r| dec(r.get("RowId")) == Some(id))
                 .cloned()
                 .ok_or_else(|| ApiError::invalid("RowId", &id.to_string()))?,
-            None => existing.get(i).and_then(Value::as_object).cloned().unwrap_or_default(),
+            None => existing
+                .get(i)
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
         };
         let given: HashSet<String> = inc.keys().cloned().collect();
         let new_article = str_of(&inc, "ArticleNumber").map(str::to_string);
-        let article_changed = new_article.is_some() && new_article.as_deref() != str_of(&row, "ArticleNumber");
+        let article_changed =
+            new_article.is_some() && new_article.as_deref() != str_of(&row, "ArticleNumber");
         row.extend(inc);
         row.remove("RowId");
         if let Some(a) = &new_article {
-            let art = t
-                .articles
-                .get(a)
-                .map(|r| r.data.clone())
-                .ok_or_else(|| ApiError::bad(code::ROW_ARTICLE_NOT_FOUND, format!("Kunde inte hitta artikel {a}")))?;
+            let art = t.articles.get(a).map(|r| r.data.clone()).ok_or_else(|| {
+                ApiError::bad(
+                    code::ROW_ARTICLE_NOT_FOUND,
+                    format!("Kunde inte hitta artikel {a}"),
+                )
+            })?;
             if article_changed {
                 for key in ["Description", "VAT", "Unit"] {
                     if !given.contains(key) {
@@ -393,7 +435,9 @@ fn build_rows(kind: Kind, t: &mut Tenant, doc: &Obj, incoming: Vec<Obj>, existin
             row.insert("AccountNumber".into(), json!(default_account(vat)));
         }
         if let Some(acc) = row.get("AccountNumber").filter(|v| !v.is_null()) {
-            let n = dec(Some(acc)).filter(|d| d.fract().is_zero()).and_then(|d| d.to_u32());
+            let n = dec(Some(acc))
+                .filter(|d| d.fract().is_zero())
+                .and_then(|d| d.to_u32());
             match n {
                 Some(n) if t.accounts.contains_key(&n) => {
                     row.insert("AccountNumber".into(), json!(n));
@@ -408,16 +452,25 @@ fn build_rows(kind: Kind, t: &mut Tenant, doc: &Obj, incoming: Vec<Obj>, existin
         }
         check_enum(&row, "DiscountType", &["AMOUNT", "PERCENT"])?;
         if kind == Kind::Order && !row.contains_key("DeliveredQuantity") {
-            row.insert("DeliveredQuantity".into(), row.get("OrderedQuantity").cloned().unwrap_or(Value::Null));
+            row.insert(
+                "DeliveredQuantity".into(),
+                row.get("OrderedQuantity").cloned().unwrap_or(Value::Null),
+            );
         }
         let q = dec_or_zero(row.get(qkey));
         let has_text = str_of(&row, "Description").is_some_and(|d| !d.trim().is_empty());
         if !q.is_zero() && !has_text && str_of(&row, "ArticleNumber").is_none() {
-            return Err(ApiError::bad(code::ROW_WITHOUT_TEXT, "Raden har antal men saknar text eller artikel."));
+            return Err(ApiError::bad(
+                code::ROW_WITHOUT_TEXT,
+                "Raden har antal men saknar text eller artikel.",
+            ));
         }
         row.insert("VAT".into(), num(vat.normalize()));
         row.insert("Price".into(), money(dec_or_zero(row.get("Price"))));
-        row.insert("Discount".into(), num(dec_or_zero(row.get("Discount")).normalize()));
+        row.insert(
+            "Discount".into(),
+            num(dec_or_zero(row.get("Discount")).normalize()),
+        );
         if !matches!(row.get("DiscountType"), Some(Value::String(_))) {
             row.insert("DiscountType".into(), json!("PERCENT"));
         }
@@ -443,7 +496,11 @@ fn build_rows(kind: Kind, t: &mut Tenant, doc: &Obj, incoming: Vec<Obj>, existin
 fn apply_totals(kind: Kind, t: &Tenant, doc: &mut Obj) {
     let vat_included = bool_of(doc, "VATIncluded");
     let qkey = kind.qty_key();
-    let mut rows: Vec<Value> = doc.get(kind.rows_key()).and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut rows: Vec<Value> = doc
+        .get(kind.rows_key())
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let inputs: Vec<RowInput> = rows
         .iter()
         .filter_map(Value::as_object)
@@ -470,8 +527,14 @@ fn apply_totals(kind: Kind, t: &Tenant, doc: &mut Obj) {
         if let Value::Object(r) = row {
             r.insert("Total".into(), money(*total));
             if kind == Kind::Invoice {
-                r.insert("TotalExcludingVAT".into(), money(compute::excluding_vat(*total, input.vat, vat_included)));
-                r.insert("PriceExcludingVAT".into(), money(compute::excluding_vat(input.price, input.vat, vat_included)));
+                r.insert(
+                    "TotalExcludingVAT".into(),
+                    money(compute::excluding_vat(*total, input.vat, vat_included)),
+                );
+                r.insert(
+                    "PriceExcludingVAT".into(),
+                    money(compute::excluding_vat(input.price, input.vat, vat_included)),
+                );
             }
         }
     }
@@ -486,7 +549,10 @@ fn apply_totals(kind: Kind, t: &Tenant, doc: &mut Obj) {
         ("FreightVAT", totals.freight_vat),
         ("AdministrationFeeVAT", totals.administration_fee_vat),
         ("Freight", dec_or_zero(doc.get("Freight"))),
-        ("AdministrationFee", dec_or_zero(doc.get("AdministrationFee"))),
+        (
+            "AdministrationFee",
+            dec_or_zero(doc.get("AdministrationFee")),
+        ),
     ] {
         doc.insert(key.into(), money(v));
     }
@@ -500,7 +566,13 @@ pub(crate) fn ocr(number: u64) -> String {
         .rev()
         .filter_map(|c| c.to_digit(10))
         .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, d)| {
+            if i % 2 == 0 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
         .sum();
     format!("{base}{}", (10 - sum % 10) % 10)
 }
@@ -517,7 +589,12 @@ pub(crate) fn stock_effect(kind: Kind, t: &mut Tenant, doc: &Obj, sign: Decimal,
         .into_iter()
         .flatten()
         .filter_map(Value::as_object)
-        .filter_map(|r| Some((str_of(r, "ArticleNumber")?.to_string(), dec_or_zero(r.get(qkey)))))
+        .filter_map(|r| {
+            Some((
+                str_of(r, "ArticleNumber")?.to_string(),
+                dec_or_zero(r.get(qkey)),
+            ))
+        })
         .collect();
     for (article, q) in rows {
         adjust_stock(t, &article, field, sign * factor * q, ctx.now);
@@ -525,7 +602,13 @@ pub(crate) fn stock_effect(kind: Kind, t: &mut Tenant, doc: &Obj, sign: Decimal,
 }
 
 /// Creates a document from validated header fields and rows; returns its number.
-pub(crate) fn create(kind: Kind, t: &mut Tenant, ctx: &Ctx, header: Obj, rows: Vec<Obj>) -> ApiResult<u64> {
+pub(crate) fn create(
+    kind: Kind,
+    t: &mut Tenant,
+    ctx: &Ctx,
+    header: Obj,
+    rows: Vec<Obj>,
+) -> ApiResult<u64> {
     let Some(customer_number) = str_of(&header, "CustomerNumber").map(str::to_string) else {
         return Err(ApiError::required("CustomerNumber"));
     };
@@ -547,9 +630,16 @@ pub(crate) fn create(kind: Kind, t: &mut Tenant, ctx: &Ctx, header: Obj, rows: V
         doc.insert("CurrencyRate".into(), num(rate));
     }
     if kind == Kind::Invoice && !due_given {
-        let date = str_of(&doc, "InvoiceDate").and_then(parse_date).unwrap_or(ctx.today);
-        let days = str_of(&doc, "TermsOfPayment").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(30);
-        doc.insert("DueDate".into(), json!(fmt_date(date + Duration::days(days))));
+        let date = str_of(&doc, "InvoiceDate")
+            .and_then(parse_date)
+            .unwrap_or(ctx.today);
+        let days = str_of(&doc, "TermsOfPayment")
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .unwrap_or(30);
+        doc.insert(
+            "DueDate".into(),
+            json!(fmt_date(date + Duration::days(days))),
+        );
     }
     let rows = build_rows(kind, t, &doc, rows, &[])?;
     doc.insert(kind.rows_key().into(), Value::Array(rows));
@@ -565,7 +655,10 @@ pub(crate) fn create(kind: Kind, t: &mut Tenant, ctx: &Ctx, header: Obj, rows: V
     }
     apply_totals(kind, t, &mut doc);
     if kind == Kind::Invoice {
-        doc.insert("Balance".into(), doc.get("Total").cloned().unwrap_or(Value::Null));
+        doc.insert(
+            "Balance".into(),
+            doc.get("Total").cloned().unwrap_or(Value::Null),
+        );
         doc.insert("FinalPayDate".into(), Value::Null);
     }
     let doc = full(kind.fields(), doc);
@@ -575,20 +668,38 @@ pub(crate) fn create(kind: Kind, t: &mut Tenant, ctx: &Ctx, header: Obj, rows: V
 }
 
 /// Partial update of a document (state checks are done by the caller).
-pub(crate) fn update(kind: Kind, t: &mut Tenant, ctx: &Ctx, number: u64, input: DocInput) -> ApiResult<()> {
-    let old = kind.store_ref(t).get(&number).map(|r| r.data.clone()).ok_or_else(|| not_found(kind, &number.to_string()))?;
+pub(crate) fn update(
+    kind: Kind,
+    t: &mut Tenant,
+    ctx: &Ctx,
+    number: u64,
+    input: DocInput,
+) -> ApiResult<()> {
+    let old = kind
+        .store_ref(t)
+        .get(&number)
+        .map(|r| r.data.clone())
+        .ok_or_else(|| not_found(kind, &number.to_string()))?;
     let mut doc = old.clone();
     if let Some(c) = str_of(&input.header, "CustomerNumber")
         && !t.customers.contains_key(c)
     {
         return Err(customer_not_found(c));
     }
-    if input.header.get("CustomerNumber").is_some_and(Value::is_null) {
+    if input
+        .header
+        .get("CustomerNumber")
+        .is_some_and(Value::is_null)
+    {
         return Err(ApiError::required("CustomerNumber"));
     }
     doc.extend(input.header);
     validate_header(t, &doc)?;
-    let existing: Vec<Value> = old.get(kind.rows_key()).and_then(Value::as_array).cloned().unwrap_or_default();
+    let existing: Vec<Value> = old
+        .get(kind.rows_key())
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let incoming: Vec<Obj> = match input.rows {
         Some(rows) => rows,
         // Rows not sent: keep them (their RowIds are still regenerated).
@@ -661,10 +772,24 @@ pub(crate) const COPIED_HEADER: &[&str] = &[
 pub(crate) fn copy_row(row: &Obj, qty: Decimal, negate: bool) -> Obj {
     let mut r = crate::envelope::pick(
         row,
-        &["ArticleNumber", "Description", "Price", "Discount", "DiscountType", "VAT", "AccountNumber", "Unit", "CostCenter", "Project"],
+        &[
+            "ArticleNumber",
+            "Description",
+            "Price",
+            "Discount",
+            "DiscountType",
+            "VAT",
+            "AccountNumber",
+            "Unit",
+            "CostCenter",
+            "Project",
+        ],
     );
     // Keep text rows without account (null AccountNumber) as they are.
-    r.insert("DeliveredQuantity".into(), num_str(if negate { -qty } else { qty }));
+    r.insert(
+        "DeliveredQuantity".into(),
+        num_str(if negate { -qty } else { qty }),
+    );
     if negate && str_of(row, "DiscountType") == Some("AMOUNT") {
         r.insert("Discount".into(), num(-dec_or_zero(row.get("Discount"))));
     }

@@ -16,7 +16,9 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::documents::{self, COPIED_HEADER, DocInput, Kind, copy_row, not_found, parse_input, parse_number};
+use super::documents::{
+    self, COPIED_HEADER, DocInput, Kind, copy_row, not_found, parse_input, parse_number,
+};
 use super::{Ctx, list_item, with_url};
 use crate::bearer::AuthInfo;
 use crate::clock::{fmt_date, parse_date};
@@ -58,7 +60,13 @@ const LIST_KEYS: &[&str] = &[
 ];
 
 const SPEC: ListSpec = ListSpec {
-    filters: &["cancelled", "fullypaid", "unpaid", "unpaidoverdue", "unbooked"],
+    filters: &[
+        "cancelled",
+        "fullypaid",
+        "unpaid",
+        "unpaidoverdue",
+        "unbooked",
+    ],
     sorts: &[
         ("customername", "CustomerName"),
         ("customernumber", "CustomerNumber"),
@@ -93,7 +101,9 @@ fn filter(name: &str, o: &Obj, today: &str) -> bool {
         "cancelled" => cancelled,
         "fullypaid" => !cancelled && balance.is_zero(),
         "unpaid" => !cancelled && !balance.is_zero(),
-        "unpaidoverdue" => !cancelled && !balance.is_zero() && str_of(o, "DueDate").is_some_and(|d| d < today),
+        "unpaidoverdue" => {
+            !cancelled && !balance.is_zero() && str_of(o, "DueDate").is_some_and(|d| d < today)
+        }
         "unbooked" => !cancelled && !bool_of(o, "Booked"),
         _ => true,
     }
@@ -101,21 +111,38 @@ fn filter(name: &str, o: &Obj, today: &str) -> bool {
 
 fn in_range(p: &ListParams, from: &str, to: &str, value: Option<&str>) -> bool {
     let v = value.unwrap_or("");
-    p.get(from).is_none_or(|f| !v.is_empty() && v >= f) && p.get(to).is_none_or(|t| !v.is_empty() && v <= t)
+    p.get(from).is_none_or(|f| !v.is_empty() && v >= f)
+        && p.get(to).is_none_or(|t| !v.is_empty() && v <= t)
 }
 
 /// Search parameters that are not plain field substrings.
 fn extra(p: &ListParams, o: &Obj) -> bool {
-    let rows: Vec<&Obj> =
-        o.get("InvoiceRows").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object).collect();
+    let rows: Vec<&Obj> = o
+        .get("InvoiceRows")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .collect();
     let account_range = p.get("accountnumberfrom").is_some() || p.get("accountnumberto").is_some();
     in_range(p, "fromdate", "todate", str_of(o, "InvoiceDate"))
-        && in_range(p, "fromfinalpaydate", "tofinalpaydate", str_of(o, "FinalPayDate"))
+        && in_range(
+            p,
+            "fromfinalpaydate",
+            "tofinalpaydate",
+            str_of(o, "FinalPayDate"),
+        )
         && bool_param_matches(p, "sent", o, "Sent")
         && bool_param_matches(p, "notcompleted", o, "NotCompleted")
         && bool_param_matches(p, "credit", o, "Credit")
-        && p.get("articlenumber").is_none_or(|a| rows.iter().any(|r| contains_ci(&text(r.get("ArticleNumber")), a)))
-        && p.get("articledescription").is_none_or(|a| rows.iter().any(|r| contains_ci(&text(r.get("Description")), a)))
+        && p.get("articlenumber").is_none_or(|a| {
+            rows.iter()
+                .any(|r| contains_ci(&text(r.get("ArticleNumber")), a))
+        })
+        && p.get("articledescription").is_none_or(|a| {
+            rows.iter()
+                .any(|r| contains_ci(&text(r.get("Description")), a))
+        })
         && (!account_range
             || rows.iter().any(|r| {
                 let acc = dec_or_zero(r.get("AccountNumber"));
@@ -126,12 +153,18 @@ fn extra(p: &ListParams, o: &Obj) -> bool {
 }
 
 pub(crate) fn render(ctx: &Ctx, t: &Tenant, number: u64) -> ApiResult<Value> {
-    let r = t.invoices.get(&number).ok_or_else(|| not_found(KIND, &number.to_string()))?;
+    let r = t
+        .invoices
+        .get(&number)
+        .ok_or_else(|| not_found(KIND, &number.to_string()))?;
     Ok(with_url(&ctx.base, "invoices", "DocumentNumber", &r.data))
 }
 
 fn get_invoice(t: &Tenant, number: u64) -> ApiResult<Obj> {
-    t.invoices.get(&number).map(|r| r.data.clone()).ok_or_else(|| not_found(KIND, &number.to_string()))
+    t.invoices
+        .get(&number)
+        .map(|r| r.data.clone())
+        .ok_or_else(|| not_found(KIND, &number.to_string()))
 }
 
 fn set_fields(t: &mut Tenant, ctx: &Ctx, number: u64, fields: &[(&str, Value)]) {
@@ -153,7 +186,9 @@ fn update(t: &mut Tenant, ctx: &Ctx, number: u64, input: DocInput) -> ApiResult<
         return Err(ApiError::state("Fakturan är bokförd och kan inte ändras."));
     }
     if bool_of(&inv, "Cancelled") {
-        return Err(ApiError::state("Fakturan är makulerad och kan inte ändras."));
+        return Err(ApiError::state(
+            "Fakturan är makulerad och kan inte ändras.",
+        ));
     }
     documents::update(KIND, t, ctx, number, input)
 }
@@ -161,21 +196,33 @@ fn update(t: &mut Tenant, ctx: &Ctx, number: u64, input: DocInput) -> ApiResult<
 fn bookkeep(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
     let inv = get_invoice(t, number)?;
     if bool_of(&inv, "Cancelled") {
-        return Err(ApiError::state("Fakturan är makulerad och kan inte bokföras."));
+        return Err(ApiError::state(
+            "Fakturan är makulerad och kan inte bokföras.",
+        ));
     }
     if bool_of(&inv, "Booked") {
         return Err(ApiError::state("Fakturan är redan bokförd."));
     }
-    let date = str_of(&inv, "InvoiceDate").and_then(parse_date).unwrap_or(ctx.today);
-    let year = t
-        .financial_year_for(date)
-        .ok_or_else(|| ApiError::bad(code::NO_FINANCIAL_YEAR, format!("Räkenskapsår saknas för {}.", fmt_date(date))))?;
+    let date = str_of(&inv, "InvoiceDate")
+        .and_then(parse_date)
+        .unwrap_or(ctx.today);
+    let year = t.financial_year_for(date).ok_or_else(|| {
+        ApiError::bad(
+            code::NO_FINANCIAL_YEAR,
+            format!("Räkenskapsår saknas för {}.", fmt_date(date)),
+        )
+    })?;
     let voucher = t.voucher();
     set_fields(
         t,
         ctx,
         number,
-        &[("Booked", json!(true)), ("VoucherNumber", json!(voucher)), ("VoucherSeries", json!("B")), ("VoucherYear", json!(year))],
+        &[
+            ("Booked", json!(true)),
+            ("VoucherNumber", json!(voucher)),
+            ("VoucherSeries", json!("B")),
+            ("VoucherYear", json!(year)),
+        ],
     );
     Ok(())
 }
@@ -183,13 +230,17 @@ fn bookkeep(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
 fn cancel(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
     let inv = get_invoice(t, number)?;
     if bool_of(&inv, "Booked") {
-        return Err(ApiError::state("Fakturan är bokförd och kan inte makuleras. Kreditera den i stället."));
+        return Err(ApiError::state(
+            "Fakturan är bokförd och kan inte makuleras. Kreditera den i stället.",
+        ));
     }
     if bool_of(&inv, "Cancelled") {
         return Err(ApiError::state("Fakturan är redan makulerad."));
     }
     if super::payments::payment_count(t, number) > 0 {
-        return Err(ApiError::state("Fakturan har inbetalningar och kan inte makuleras."));
+        return Err(ApiError::state(
+            "Fakturan har inbetalningar och kan inte makuleras.",
+        ));
     }
     documents::stock_effect(KIND, t, &inv, -Decimal::ONE, ctx);
     set_fields(t, ctx, number, &[("Cancelled", json!(true))]);
@@ -199,7 +250,9 @@ fn cancel(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
 fn credit(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
     let inv = get_invoice(t, number)?;
     if bool_of(&inv, "Cancelled") {
-        return Err(ApiError::state("Fakturan är makulerad och kan inte krediteras."));
+        return Err(ApiError::state(
+            "Fakturan är makulerad och kan inte krediteras.",
+        ));
     }
     if str_of(&inv, "Credit") == Some("true") {
         return Err(ApiError::state("En kreditfaktura kan inte krediteras."));
@@ -211,8 +264,13 @@ fn credit(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
     for key in ["Freight", "AdministrationFee"] {
         header.insert(key.into(), envelope::money(-dec_or_zero(inv.get(key))));
     }
-    let inv_date = str_of(&inv, "InvoiceDate").and_then(parse_date).unwrap_or(ctx.today);
-    header.insert("InvoiceDate".into(), json!(fmt_date(inv_date.max(ctx.today))));
+    let inv_date = str_of(&inv, "InvoiceDate")
+        .and_then(parse_date)
+        .unwrap_or(ctx.today);
+    header.insert(
+        "InvoiceDate".into(),
+        json!(fmt_date(inv_date.max(ctx.today))),
+    );
     let rows: Vec<Obj> = inv
         .get("InvoiceRows")
         .and_then(Value::as_array)
@@ -222,8 +280,21 @@ fn credit(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
         .map(|r| copy_row(r, dec_or_zero(r.get("DeliveredQuantity")), true))
         .collect();
     let credit_no = documents::create(KIND, t, ctx, header, rows)?;
-    set_fields(t, ctx, credit_no, &[("Credit", json!("true")), ("CreditInvoiceReference", json!(number.to_string()))]);
-    set_fields(t, ctx, number, &[("CreditInvoiceReference", json!(credit_no.to_string()))]);
+    set_fields(
+        t,
+        ctx,
+        credit_no,
+        &[
+            ("Credit", json!("true")),
+            ("CreditInvoiceReference", json!(number.to_string())),
+        ],
+    );
+    set_fields(
+        t,
+        ctx,
+        number,
+        &[("CreditInvoiceReference", json!(credit_no.to_string()))],
+    );
     Ok(())
 }
 
@@ -248,7 +319,13 @@ pub(crate) async fn list(
     let ctx = Ctx::new(&st, &w);
     let today = fmt_date(ctx.today);
     let t = w.tenant_mut(auth.tenant)?;
-    let (page, meta) = lists::select(t.invoices.values(), &p, &SPEC, |f, o| filter(f, o, &today), |o| extra(&p, o));
+    let (page, meta) = lists::select(
+        t.invoices.values(),
+        &p,
+        &SPEC,
+        |f, o| filter(f, o, &today),
+        |o| extra(&p, o),
+    );
     let items = page
         .into_iter()
         .map(|r| list_item(&ctx.base, "invoices", "DocumentNumber", &r.data, LIST_KEYS))

@@ -23,10 +23,21 @@ const ACCOUNT_SPEC: ListSpec = ListSpec {
     default_sort: "Number",
 };
 
-const CURRENCY_SPEC: ListSpec =
-    ListSpec { filters: &[], sorts: &[("code", "Code")], search: &[], lastmodified: false, default_sort: "Code" };
+const CURRENCY_SPEC: ListSpec = ListSpec {
+    filters: &[],
+    sorts: &[("code", "Code")],
+    search: &[],
+    lastmodified: false,
+    default_sort: "Code",
+};
 
-const YEAR_SPEC: ListSpec = ListSpec { filters: &[], sorts: &[], search: &[], lastmodified: false, default_sort: "Id" };
+const YEAR_SPEC: ListSpec = ListSpec {
+    filters: &[],
+    sorts: &[],
+    search: &[],
+    lastmodified: false,
+    default_sort: "Id",
+};
 
 pub(crate) async fn list_accounts(
     State(st): State<SimState>,
@@ -37,8 +48,17 @@ pub(crate) async fn list_accounts(
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
-    let (page, meta) = lists::select(t.accounts.values(), &p, &ACCOUNT_SPEC, |_, _| true, |_| true);
-    let items = page.into_iter().map(|r| with_url(&ctx.base, "accounts", "Number", &r.data)).collect();
+    let (page, meta) = lists::select(
+        t.accounts.values(),
+        &p,
+        &ACCOUNT_SPEC,
+        |_, _| true,
+        |_| true,
+    );
+    let items = page
+        .into_iter()
+        .map(|r| with_url(&ctx.base, "accounts", "Number", &r.data))
+        .collect();
     Ok(envelope::list("Accounts", items, meta))
 }
 
@@ -55,8 +75,13 @@ pub(crate) async fn get_account(
         .parse::<u32>()
         .ok()
         .and_then(|n| t.accounts.get(&n))
-        .ok_or_else(|| ApiError::not_found(code::ACCOUNT_GET_NOT_FOUND, "Kan inte hitta kontot."))?;
-    Ok(envelope::ok("Account", with_url(&ctx.base, "accounts", "Number", &r.data)))
+        .ok_or_else(|| {
+            ApiError::not_found(code::ACCOUNT_GET_NOT_FOUND, "Kan inte hitta kontot.")
+        })?;
+    Ok(envelope::ok(
+        "Account",
+        with_url(&ctx.base, "accounts", "Number", &r.data),
+    ))
 }
 
 pub(crate) async fn list_currencies(
@@ -68,8 +93,17 @@ pub(crate) async fn list_currencies(
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
-    let (page, meta) = lists::select(t.currencies.values(), &p, &CURRENCY_SPEC, |_, _| true, |_| true);
-    let items = page.into_iter().map(|r| with_url(&ctx.base, "currencies", "Code", &r.data)).collect();
+    let (page, meta) = lists::select(
+        t.currencies.values(),
+        &p,
+        &CURRENCY_SPEC,
+        |_, _| true,
+        |_| true,
+    );
+    let items = page
+        .into_iter()
+        .map(|r| with_url(&ctx.base, "currencies", "Code", &r.data))
+        .collect();
     Ok(envelope::list("Currencies", items, meta))
 }
 
@@ -84,8 +118,16 @@ pub(crate) async fn get_currency(
     let r = t
         .currencies
         .get(&code_.to_ascii_uppercase())
-        .ok_or_else(|| ApiError::not_found(code::CURRENCY_NOT_FOUND, format!("Valutan {code_} finns inte.")))?;
-    Ok(envelope::ok("Currency", with_url(&ctx.base, "currencies", "Code", &r.data)))
+        .ok_or_else(|| {
+            ApiError::not_found(
+                code::CURRENCY_NOT_FOUND,
+                format!("Valutan {code_} finns inte."),
+            )
+        })?;
+    Ok(envelope::ok(
+        "Currency",
+        with_url(&ctx.base, "currencies", "Code", &r.data),
+    ))
 }
 
 pub(crate) async fn list_financial_years(
@@ -95,18 +137,29 @@ pub(crate) async fn list_financial_years(
 ) -> ApiResult<Response> {
     let p = lists::parse(&q, &YEAR_SPEC)?;
     let date = match p.get("date") {
-        Some(d) => Some(parse_date(d).ok_or_else(|| ApiError::bad(code::INVALID_PARAM, format!("Ogiltig parameter: date={d}")))?),
+        Some(d) => Some(parse_date(d).ok_or_else(|| {
+            ApiError::bad(code::INVALID_PARAM, format!("Ogiltig parameter: date={d}"))
+        })?),
         None => None,
     };
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let covering = date.and_then(|d| t.financial_year_for(d));
-    let (page, meta) = lists::select(t.financial_years.iter(), &p, &YEAR_SPEC, |_, _| true, |o| match date {
-        Some(_) => covering.is_some() && o.get("Id").and_then(Value::as_u64) == covering,
-        None => true,
-    });
-    let items = page.into_iter().map(|r| with_url(&ctx.base, "financialyears", "Id", &r.data)).collect();
+    let (page, meta) = lists::select(
+        t.financial_years.iter(),
+        &p,
+        &YEAR_SPEC,
+        |_, _| true,
+        |o| match date {
+            Some(_) => covering.is_some() && o.get("Id").and_then(Value::as_u64) == covering,
+            None => true,
+        },
+    );
+    let items = page
+        .into_iter()
+        .map(|r| with_url(&ctx.base, "financialyears", "Id", &r.data))
+        .collect();
     Ok(envelope::list("FinancialYears", items, meta))
 }
 
@@ -124,5 +177,8 @@ pub(crate) async fn get_financial_year(
         .iter()
         .find(|r| id.is_some() && r.data.get("Id").and_then(Value::as_u64) == id)
         .ok_or_else(|| ApiError::not_found(code::NOT_FOUND, "Kan inte hitta räkenskapsåret."))?;
-    Ok(envelope::ok("FinancialYear", with_url(&ctx.base, "financialyears", "Id", &r.data)))
+    Ok(envelope::ok(
+        "FinancialYear",
+        with_url(&ctx.base, "financialyears", "Id", &r.data),
+    ))
 }

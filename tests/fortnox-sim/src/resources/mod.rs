@@ -26,37 +26,84 @@ use crate::validate::Fields;
 
 pub(crate) fn router() -> Router<SimState> {
     Router::new()
-        .route("/3/customers", get(customers::list).post(customers::create_handler))
+        .route(
+            "/3/customers",
+            get(customers::list).post(customers::create_handler),
+        )
         .route(
             "/3/customers/{number}",
-            get(customers::get_one).put(customers::update_handler).delete(customers::delete_handler),
+            get(customers::get_one)
+                .put(customers::update_handler)
+                .delete(customers::delete_handler),
         )
-        .route("/3/articles", get(articles::list).post(articles::create_handler))
+        .route(
+            "/3/articles",
+            get(articles::list).post(articles::create_handler),
+        )
         .route(
             "/3/articles/{number}",
-            get(articles::get_one).put(articles::update_handler).delete(articles::delete_handler),
+            get(articles::get_one)
+                .put(articles::update_handler)
+                .delete(articles::delete_handler),
         )
-        .route("/3/pricelists", get(prices::list_pricelists).post(prices::create_pricelist_handler))
-        .route("/3/pricelists/{code}", get(prices::get_pricelist).put(prices::update_pricelist))
-        .route("/3/prices", get(prices::list_prices).post(prices::create_price_handler))
+        .route(
+            "/3/pricelists",
+            get(prices::list_pricelists).post(prices::create_pricelist_handler),
+        )
+        .route(
+            "/3/pricelists/{code}",
+            get(prices::get_pricelist).put(prices::update_pricelist),
+        )
+        .route(
+            "/3/prices",
+            get(prices::list_prices).post(prices::create_price_handler),
+        )
         .route("/3/prices/sublist/{list}/{article}", get(prices::sublist))
-        .route("/3/prices/{list}/{article}", get(prices::get_first).put(prices::put_first))
+        .route(
+            "/3/prices/{list}/{article}",
+            get(prices::get_first).put(prices::put_first),
+        )
         .route(
             "/3/prices/{list}/{article}/{from}",
-            get(prices::get_tier).put(prices::put_tier).delete(prices::delete_tier),
+            get(prices::get_tier)
+                .put(prices::put_tier)
+                .delete(prices::delete_tier),
         )
         .route("/3/orders", get(orders::list).post(orders::create_handler))
-        .route("/3/orders/{number}", get(orders::get_one).put(orders::update_handler))
-        .route("/3/orders/{number}/{action}", get(orders::get_action).put(orders::put_action))
-        .route("/3/invoices", get(invoices::list).post(invoices::create_handler))
-        .route("/3/invoices/{number}", get(invoices::get_one).put(invoices::update_handler))
-        .route("/3/invoices/{number}/{action}", get(invoices::get_action).put(invoices::put_action))
-        .route("/3/invoicepayments", get(payments::list).post(payments::create_handler))
+        .route(
+            "/3/orders/{number}",
+            get(orders::get_one).put(orders::update_handler),
+        )
+        .route(
+            "/3/orders/{number}/{action}",
+            get(orders::get_action).put(orders::put_action),
+        )
+        .route(
+            "/3/invoices",
+            get(invoices::list).post(invoices::create_handler),
+        )
+        .route(
+            "/3/invoices/{number}",
+            get(invoices::get_one).put(invoices::update_handler),
+        )
+        .route(
+            "/3/invoices/{number}/{action}",
+            get(invoices::get_action).put(invoices::put_action),
+        )
+        .route(
+            "/3/invoicepayments",
+            get(payments::list).post(payments::create_handler),
+        )
         .route(
             "/3/invoicepayments/{number}",
-            get(payments::get_one).put(payments::update_handler).delete(payments::delete_handler),
+            get(payments::get_one)
+                .put(payments::update_handler)
+                .delete(payments::delete_handler),
         )
-        .route("/3/invoicepayments/{number}/bookkeep", axum::routing::put(payments::bookkeep))
+        .route(
+            "/3/invoicepayments/{number}/bookkeep",
+            axum::routing::put(payments::bookkeep),
+        )
         .route("/3/companyinformation", get(company::information))
         .route("/3/settings/company", get(company::settings))
         .route("/3/accounts", get(misc::list_accounts))
@@ -66,7 +113,10 @@ pub(crate) fn router() -> Router<SimState> {
         .route("/3/financialyears", get(misc::list_financial_years))
         .route("/3/financialyears/{id}", get(misc::get_financial_year))
         .route("/3/{*rest}", axum::routing::any(no_such_route))
-        .route("/api/warehouse/status-v1/stockbalance", get(warehouse::stockbalance))
+        .route(
+            "/api/warehouse/status-v1/stockbalance",
+            get(warehouse::stockbalance),
+        )
         .route("/api/warehouse/{*rest}", axum::routing::any(no_such_route))
 }
 
@@ -84,7 +134,11 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub fn new(st: &SimState, w: &World) -> Self {
-        Ctx { now: w.clock.now(), today: w.clock.today(), base: st.base_url() }
+        Ctx {
+            now: w.clock.now(),
+            today: w.clock.today(),
+            base: st.base_url(),
+        }
     }
 }
 
@@ -103,7 +157,10 @@ pub(crate) fn full(fields: Fields, data: Obj) -> Obj {
         if name.starts_with('@') {
             continue;
         }
-        out.insert((*name).to_string(), data.get(*name).cloned().unwrap_or(Value::Null));
+        out.insert(
+            (*name).to_string(),
+            data.get(*name).cloned().unwrap_or(Value::Null),
+        );
     }
     // Keep fields not in the table (e.g. document rows) as they are.
     for (k, v) in data {
@@ -113,8 +170,17 @@ pub(crate) fn full(fields: Fields, data: Obj) -> Obj {
 }
 
 /// List item: `@url` plus `keys` of the record.
-pub(crate) fn list_item(base: &str, segment: &str, id_key: &str, data: &Obj, keys: &[&str]) -> Value {
+pub(crate) fn list_item(
+    base: &str,
+    segment: &str,
+    id_key: &str,
+    data: &Obj,
+    keys: &[&str],
+) -> Value {
     let mut o = crate::envelope::pick(data, keys);
-    o.insert("@url".into(), url(base, segment, &crate::lists::text(data.get(id_key))));
+    o.insert(
+        "@url".into(),
+        url(base, segment, &crate::lists::text(data.get(id_key))),
+    );
     Value::Object(o)
 }

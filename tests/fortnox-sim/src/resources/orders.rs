@@ -11,7 +11,9 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::documents::{self, COPIED_HEADER, DocInput, Kind, copy_row, not_found, parse_input, parse_number};
+use super::documents::{
+    self, COPIED_HEADER, DocInput, Kind, copy_row, not_found, parse_input, parse_number,
+};
 use super::{Ctx, list_item, with_url};
 use crate::bearer::AuthInfo;
 use crate::clock::fmt_date;
@@ -40,7 +42,12 @@ const LIST_KEYS: &[&str] = &[
 ];
 
 const SPEC: ListSpec = ListSpec {
-    filters: &["cancelled", "expired", "invoicecreated", "invoicenotcreated"],
+    filters: &[
+        "cancelled",
+        "expired",
+        "invoicecreated",
+        "invoicenotcreated",
+    ],
     sorts: &[
         ("customername", "CustomerName"),
         ("customernumber", "CustomerNumber"),
@@ -75,7 +82,9 @@ fn filter(name: &str, o: &Obj, today: &str) -> bool {
         "invoicecreated" => invoiced(o),
         "invoicenotcreated" => !cancelled && !invoiced(o),
         // Not invoiced, not cancelled, delivery date passed.
-        "expired" => !cancelled && !invoiced(o) && str_of(o, "DeliveryDate").is_some_and(|d| d < today),
+        "expired" => {
+            !cancelled && !invoiced(o) && str_of(o, "DeliveryDate").is_some_and(|d| d < today)
+        }
         _ => true,
     }
 }
@@ -89,12 +98,18 @@ fn extra(p: &ListParams, o: &Obj) -> bool {
 }
 
 fn render(ctx: &Ctx, t: &Tenant, number: u64) -> ApiResult<Value> {
-    let r = t.orders.get(&number).ok_or_else(|| not_found(KIND, &number.to_string()))?;
+    let r = t
+        .orders
+        .get(&number)
+        .ok_or_else(|| not_found(KIND, &number.to_string()))?;
     Ok(with_url(&ctx.base, "orders", "DocumentNumber", &r.data))
 }
 
 fn get_order(t: &Tenant, number: u64) -> ApiResult<Obj> {
-    t.orders.get(&number).map(|r| r.data.clone()).ok_or_else(|| not_found(KIND, &number.to_string()))
+    t.orders
+        .get(&number)
+        .map(|r| r.data.clone())
+        .ok_or_else(|| not_found(KIND, &number.to_string()))
 }
 
 fn set_fields(t: &mut Tenant, ctx: &Ctx, number: u64, fields: &[(&str, Value)]) {
@@ -134,10 +149,16 @@ fn create_invoice(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<u64> {
         .collect();
     let invoice = documents::create(Kind::Invoice, t, ctx, header, rows)?;
     if let Some(r) = t.invoices.get_mut(&invoice) {
-        r.data.insert("OrderReference".into(), json!(number.to_string()));
+        r.data
+            .insert("OrderReference".into(), json!(number.to_string()));
     }
     documents::stock_effect(KIND, t, &order, -Decimal::ONE, ctx);
-    set_fields(t, ctx, number, &[("InvoiceReference", json!(invoice.to_string()))]);
+    set_fields(
+        t,
+        ctx,
+        number,
+        &[("InvoiceReference", json!(invoice.to_string()))],
+    );
     Ok(invoice)
 }
 
@@ -151,9 +172,17 @@ pub(crate) async fn list(
     let ctx = Ctx::new(&st, &w);
     let today = fmt_date(ctx.today);
     let t = w.tenant_mut(auth.tenant)?;
-    let (page, meta) = lists::select(t.orders.values(), &p, &SPEC, |f, o| filter(f, o, &today), |o| extra(&p, o));
-    let items =
-        page.into_iter().map(|r| list_item(&ctx.base, "orders", "DocumentNumber", &r.data, LIST_KEYS)).collect();
+    let (page, meta) = lists::select(
+        t.orders.values(),
+        &p,
+        &SPEC,
+        |f, o| filter(f, o, &today),
+        |o| extra(&p, o),
+    );
+    let items = page
+        .into_iter()
+        .map(|r| list_item(&ctx.base, "orders", "DocumentNumber", &r.data, LIST_KEYS))
+        .collect();
     Ok(envelope::list("Orders", items, meta))
 }
 
@@ -214,7 +243,10 @@ pub(crate) async fn put_action(
     match action.as_str() {
         "createinvoice" => {
             let invoice = create_invoice(t, &ctx, number)?;
-            return Ok(envelope::ok("Invoice", super::invoices::render(&ctx, t, invoice)?));
+            return Ok(envelope::ok(
+                "Invoice",
+                super::invoices::render(&ctx, t, invoice)?,
+            ));
         }
         "cancel" => {
             let order = get_order(t, number)?;

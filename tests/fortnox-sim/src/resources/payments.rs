@@ -70,7 +70,10 @@ const SPEC: ListSpec = ListSpec {
 };
 
 fn not_found(number: &str) -> ApiError {
-    ApiError::not_found(code::NOT_FOUND, format!("Kan inte hitta inbetalningen {number}."))
+    ApiError::not_found(
+        code::NOT_FOUND,
+        format!("Kan inte hitta inbetalningen {number}."),
+    )
 }
 
 fn parse_number(s: &str) -> ApiResult<u64> {
@@ -92,18 +95,27 @@ fn settled(p: &Obj) -> Decimal {
 /// Recomputes `Balance` and `FinalPayDate` of an invoice from its payments.
 pub(crate) fn recalc_balance(t: &mut Tenant, invoice: u64, ctx: &Ctx) {
     let inv_dec = Decimal::from(invoice);
-    let payments: Vec<&Record> =
-        t.payments.values().filter(|p| dec(p.data.get("InvoiceNumber")) == Some(inv_dec)).collect();
+    let payments: Vec<&Record> = t
+        .payments
+        .values()
+        .filter(|p| dec(p.data.get("InvoiceNumber")) == Some(inv_dec))
+        .collect();
     let paid: Decimal = payments.iter().map(|p| settled(&p.data)).sum();
-    let last_date = payments.iter().filter_map(|p| str_of(&p.data, "PaymentDate").map(str::to_string)).max();
-    let Some(r) = t.invoices.get_mut(&invoice) else { return };
+    let last_date = payments
+        .iter()
+        .filter_map(|p| str_of(&p.data, "PaymentDate").map(str::to_string))
+        .max();
+    let Some(r) = t.invoices.get_mut(&invoice) else {
+        return;
+    };
     let balance = dec_or_zero(r.data.get("Total")) - paid;
     let final_pay = match last_date {
         Some(d) if balance.is_zero() => json!(d),
         _ => Value::Null,
     };
     let new_balance = money(balance);
-    if r.data.get("Balance") != Some(&new_balance) || r.data.get("FinalPayDate") != Some(&final_pay) {
+    if r.data.get("Balance") != Some(&new_balance) || r.data.get("FinalPayDate") != Some(&final_pay)
+    {
         r.data.insert("Balance".into(), new_balance);
         r.data.insert("FinalPayDate".into(), final_pay);
         r.modified = ctx.now;
@@ -113,7 +125,10 @@ pub(crate) fn recalc_balance(t: &mut Tenant, invoice: u64, ctx: &Ctx) {
 /// Number of payments registered on an invoice.
 pub(crate) fn payment_count(t: &Tenant, invoice: u64) -> usize {
     let inv_dec = Decimal::from(invoice);
-    t.payments.values().filter(|p| dec(p.data.get("InvoiceNumber")) == Some(inv_dec)).count()
+    t.payments
+        .values()
+        .filter(|p| dec(p.data.get("InvoiceNumber")) == Some(inv_dec))
+        .count()
 }
 
 fn check_accounts(t: &Tenant, o: &Obj) -> ApiResult<()> {
@@ -132,7 +147,10 @@ fn check_accounts(t: &Tenant, o: &Obj) -> ApiResult<()> {
     for a in accounts.iter().filter(|a| !a.is_null()) {
         let ok = dec(Some(a)).is_some_and(|d| t.accounts.keys().any(|n| Decimal::from(*n) == d));
         if !ok {
-            return Err(ApiError::bad(code::ACCOUNT_NOT_FOUND, format!("Kunde inte hitta konto {}", lists::text(Some(a)))));
+            return Err(ApiError::bad(
+                code::ACCOUNT_NOT_FOUND,
+                format!("Kunde inte hitta konto {}", lists::text(Some(a))),
+            ));
         }
     }
     Ok(())
@@ -140,18 +158,26 @@ fn check_accounts(t: &Tenant, o: &Obj) -> ApiResult<()> {
 
 /// Payment date must be a date, not before the invoice date, inside a financial year.
 fn check_date(t: &Tenant, o: &Obj, invoice: &Obj) -> ApiResult<()> {
-    let Some(s) = str_of(o, "PaymentDate") else { return Err(ApiError::required("PaymentDate")) };
+    let Some(s) = str_of(o, "PaymentDate") else {
+        return Err(ApiError::required("PaymentDate"));
+    };
     let date = parse_date(s).ok_or_else(|| ApiError::invalid("PaymentDate", s))?;
     if let Some(inv_date) = str_of(invoice, "InvoiceDate").and_then(parse_date)
         && date < inv_date
     {
         return Err(ApiError::bad(
             code::PAYMENT_DATE,
-            format!("Betalningsdatum {s} kan inte vara före fakturadatum {}.", fmt_date(inv_date)),
+            format!(
+                "Betalningsdatum {s} kan inte vara före fakturadatum {}.",
+                fmt_date(inv_date)
+            ),
         ));
     }
     if t.financial_year_for(date).is_none() {
-        return Err(ApiError::bad(code::NO_FINANCIAL_YEAR, format!("Räkenskapsår saknas för datum {s}.")));
+        return Err(ApiError::bad(
+            code::NO_FINANCIAL_YEAR,
+            format!("Räkenskapsår saknas för datum {s}."),
+        ));
     }
     Ok(())
 }
@@ -161,11 +187,18 @@ pub(crate) fn create(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<u64> {
     let Some(inv_dec) = dec(input.get("InvoiceNumber")) else {
         return Err(ApiError::required("InvoiceNumber"));
     };
-    let invoice_number = Some(inv_dec).filter(|d| d.fract().is_zero()).and_then(|d| d.to_u64());
+    let invoice_number = Some(inv_dec)
+        .filter(|d| d.fract().is_zero())
+        .and_then(|d| d.to_u64());
     let invoice = invoice_number
         .and_then(|n| t.invoices.get(&n))
         .map(|r| r.data.clone())
-        .ok_or_else(|| ApiError::bad(code::NOT_FOUND, format!("Kan inte hitta fakturan {inv_dec}.")))?;
+        .ok_or_else(|| {
+            ApiError::bad(
+                code::NOT_FOUND,
+                format!("Kan inte hitta fakturan {inv_dec}."),
+            )
+        })?;
     let invoice_number = invoice_number.unwrap_or_default();
     if dec(input.get("Amount")).is_none() {
         return Err(ApiError::required("Amount"));
@@ -201,9 +234,13 @@ pub(crate) fn create(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<u64> {
     t.next_payment += 1;
     let number = t.next_payment;
     o.insert("Number".into(), json!(number.to_string()));
-    let write_off = o.get("WriteOffs").and_then(Value::as_array).is_some_and(|w| !w.is_empty());
+    let write_off = o
+        .get("WriteOffs")
+        .and_then(Value::as_array)
+        .is_some_and(|w| !w.is_empty());
     o.insert("WriteOffExist".into(), json!(write_off));
-    t.payments.insert(number, Record::new(full(FIELDS, o), ctx.now));
+    t.payments
+        .insert(number, Record::new(full(FIELDS, o), ctx.now));
     recalc_balance(t, invoice_number, ctx);
     Ok(number)
 }
@@ -211,19 +248,34 @@ pub(crate) fn create(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<u64> {
 fn update(t: &mut Tenant, ctx: &Ctx, number: u64, body: Obj) -> ApiResult<()> {
     let mut input = normalize(body, FIELDS)?;
     input.remove("InvoiceNumber");
-    let mut o = t.payments.get(&number).map(|r| r.data.clone()).ok_or_else(|| not_found(&number.to_string()))?;
+    let mut o = t
+        .payments
+        .get(&number)
+        .map(|r| r.data.clone())
+        .ok_or_else(|| not_found(&number.to_string()))?;
     if bool_of(&o, "Booked") {
-        return Err(ApiError::state("Inbetalningen är bokförd och kan inte ändras."));
+        return Err(ApiError::state(
+            "Inbetalningen är bokförd och kan inte ändras.",
+        ));
     }
     if let Some(a) = dec(input.get("Amount")) {
         input.insert("Amount".into(), money(a));
     }
     o.extend(input);
-    let invoice_number = dec(o.get("InvoiceNumber")).and_then(|d| d.to_u64()).unwrap_or_default();
-    let invoice = t.invoices.get(&invoice_number).map(|r| r.data.clone()).unwrap_or_default();
+    let invoice_number = dec(o.get("InvoiceNumber"))
+        .and_then(|d| d.to_u64())
+        .unwrap_or_default();
+    let invoice = t
+        .invoices
+        .get(&invoice_number)
+        .map(|r| r.data.clone())
+        .unwrap_or_default();
     check_date(t, &o, &invoice)?;
     check_accounts(t, &o)?;
-    let write_off = o.get("WriteOffs").and_then(Value::as_array).is_some_and(|w| !w.is_empty());
+    let write_off = o
+        .get("WriteOffs")
+        .and_then(Value::as_array)
+        .is_some_and(|w| !w.is_empty());
     o.insert("WriteOffExist".into(), json!(write_off));
     if let Some(r) = t.payments.get_mut(&number) {
         r.data = o;
@@ -234,7 +286,10 @@ fn update(t: &mut Tenant, ctx: &Ctx, number: u64, body: Obj) -> ApiResult<()> {
 }
 
 fn render(ctx: &Ctx, t: &Tenant, number: u64) -> ApiResult<Value> {
-    let r = t.payments.get(&number).ok_or_else(|| not_found(&number.to_string()))?;
+    let r = t
+        .payments
+        .get(&number)
+        .ok_or_else(|| not_found(&number.to_string()))?;
     let mut v = with_url(&ctx.base, "invoicepayments", "Number", &r.data);
     if let Value::Object(o) = &mut v {
         o.remove("WriteOffExist");
@@ -248,15 +303,24 @@ pub(crate) async fn list(
     Query(q): Query<Vec<(String, String)>>,
 ) -> ApiResult<Response> {
     let p = lists::parse(&q, &SPEC)?;
-    let invoice = p.get("invoicenumber").map(|s| envelope::parse_dec(s));
+    let invoice = p.get("invoicenumber").map(envelope::parse_dec);
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
-    let (page, meta) = lists::select(t.payments.values(), &p, &SPEC, |_, _| true, |o| match invoice {
-        Some(n) => n.is_some() && dec(o.get("InvoiceNumber")) == n,
-        None => true,
-    });
-    let items = page.into_iter().map(|r| list_item(&ctx.base, "invoicepayments", "Number", &r.data, LIST_KEYS)).collect();
+    let (page, meta) = lists::select(
+        t.payments.values(),
+        &p,
+        &SPEC,
+        |_, _| true,
+        |o| match invoice {
+            Some(n) => n.is_some() && dec(o.get("InvoiceNumber")) == n,
+            None => true,
+        },
+    );
+    let items = page
+        .into_iter()
+        .map(|r| list_item(&ctx.base, "invoicepayments", "Number", &r.data, LIST_KEYS))
+        .collect();
     Ok(envelope::list("InvoicePayments", items, meta))
 }
 
@@ -282,7 +346,10 @@ pub(crate) async fn create_handler(
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let number = create(t, &ctx, input)?;
-    Ok(envelope::created("InvoicePayment", render(&ctx, t, number)?))
+    Ok(envelope::created(
+        "InvoicePayment",
+        render(&ctx, t, number)?,
+    ))
 }
 
 pub(crate) async fn update_handler(
@@ -309,11 +376,18 @@ pub(crate) async fn delete_handler(
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
-    let p = t.payments.get(&number).ok_or_else(|| not_found(&number.to_string()))?;
+    let p = t
+        .payments
+        .get(&number)
+        .ok_or_else(|| not_found(&number.to_string()))?;
     if bool_of(&p.data, "Booked") {
-        return Err(ApiError::state("Inbetalningen är bokförd och kan inte tas bort."));
+        return Err(ApiError::state(
+            "Inbetalningen är bokförd och kan inte tas bort.",
+        ));
     }
-    let invoice = dec(p.data.get("InvoiceNumber")).and_then(|d| d.to_u64()).unwrap_or_default();
+    let invoice = dec(p.data.get("InvoiceNumber"))
+        .and_then(|d| d.to_u64())
+        .unwrap_or_default();
     t.payments.remove(&number);
     recalc_balance(t, invoice, &ctx);
     Ok(envelope::no_content())
@@ -328,14 +402,22 @@ pub(crate) async fn bookkeep(
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
-    let p = t.payments.get(&number).ok_or_else(|| not_found(&number.to_string()))?;
+    let p = t
+        .payments
+        .get(&number)
+        .ok_or_else(|| not_found(&number.to_string()))?;
     if bool_of(&p.data, "Booked") {
         return Err(ApiError::state("Inbetalningen är redan bokförd."));
     }
-    let date = str_of(&p.data, "PaymentDate").and_then(parse_date).unwrap_or(ctx.today);
-    let year = t
-        .financial_year_for(date)
-        .ok_or_else(|| ApiError::bad(code::NO_FINANCIAL_YEAR, "Räkenskapsår saknas för betalningsdatumet."))?;
+    let date = str_of(&p.data, "PaymentDate")
+        .and_then(parse_date)
+        .unwrap_or(ctx.today);
+    let year = t.financial_year_for(date).ok_or_else(|| {
+        ApiError::bad(
+            code::NO_FINANCIAL_YEAR,
+            "Räkenskapsår saknas för betalningsdatumet.",
+        )
+    })?;
     let voucher = t.voucher();
     if let Some(r) = t.payments.get_mut(&number) {
         r.data.insert("Booked".into(), json!(true));

@@ -36,19 +36,30 @@ const PRICE_FIELDS: Fields = &[
     ("PriceList", F::S(100)),
 ];
 
-const PRICELIST_SPEC: ListSpec =
-    ListSpec { filters: &[], sorts: &[], search: &[], lastmodified: true, default_sort: "Code" };
+const PRICELIST_SPEC: ListSpec = ListSpec {
+    filters: &[],
+    sorts: &[],
+    search: &[],
+    lastmodified: true,
+    default_sort: "Code",
+};
 
 const PRICE_SPEC: ListSpec = ListSpec {
     filters: &[],
     sorts: &[],
-    search: &[("articlenumber", "ArticleNumber"), ("pricelist", "PriceList")],
+    search: &[
+        ("articlenumber", "ArticleNumber"),
+        ("pricelist", "PriceList"),
+    ],
     lastmodified: true,
     default_sort: "ArticleNumber",
 };
 
 fn pricelist_not_found(code_: &str) -> ApiError {
-    ApiError::not_found(code::NOT_FOUND, format!("Kan inte hitta prislistan {code_}."))
+    ApiError::not_found(
+        code::NOT_FOUND,
+        format!("Kan inte hitta prislistan {code_}."),
+    )
 }
 
 fn price_not_found() -> ApiError {
@@ -75,7 +86,10 @@ fn set_preselected(t: &mut Tenant, code_: &str, ctx: &Ctx) {
 
 pub(crate) fn create_pricelist(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<String> {
     let input = normalize(body, PRICELIST_FIELDS)?;
-    let Some(code_) = str_of(&input, "Code").filter(|c| !c.trim().is_empty()).map(str::to_string) else {
+    let Some(code_) = str_of(&input, "Code")
+        .filter(|c| !c.trim().is_empty())
+        .map(str::to_string)
+    else {
         return Err(ApiError::required("Code"));
     };
     if str_of(&input, "Description").is_none_or(|d| d.trim().is_empty()) {
@@ -87,7 +101,10 @@ pub(crate) fn create_pricelist(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResul
     let mut o = json_obj(json!({"PreSelected": false, "Comments": null}));
     o.extend(input);
     let pre = bool_of(&o, "PreSelected");
-    t.pricelists.insert(code_.clone(), Record::new(full(PRICELIST_FIELDS, o), ctx.now));
+    t.pricelists.insert(
+        code_.clone(),
+        Record::new(full(PRICELIST_FIELDS, o), ctx.now),
+    );
     if pre {
         set_preselected(t, &code_, ctx);
     }
@@ -95,7 +112,10 @@ pub(crate) fn create_pricelist(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResul
 }
 
 fn render_pricelist(ctx: &Ctx, t: &Tenant, code_: &str) -> ApiResult<Value> {
-    let r = t.pricelists.get(code_).ok_or_else(|| pricelist_not_found(code_))?;
+    let r = t
+        .pricelists
+        .get(code_)
+        .ok_or_else(|| pricelist_not_found(code_))?;
     Ok(super::with_url(&ctx.base, "pricelists", "Code", &r.data))
 }
 
@@ -103,7 +123,10 @@ fn render_pricelist(ctx: &Ctx, t: &Tenant, code_: &str) -> ApiResult<Value> {
 pub(crate) fn price_for(t: &Tenant, list: &str, article: &str, qty: Decimal) -> Option<Decimal> {
     t.prices
         .iter()
-        .filter(|p| str_of(&p.data, "PriceList") == Some(list) && str_of(&p.data, "ArticleNumber") == Some(article))
+        .filter(|p| {
+            str_of(&p.data, "PriceList") == Some(list)
+                && str_of(&p.data, "ArticleNumber") == Some(article)
+        })
         .filter(|p| dec_or_zero(p.data.get("FromQuantity")) <= qty)
         .max_by_key(|p| dec_or_zero(p.data.get("FromQuantity")))
         .and_then(|p| dec(p.data.get("Price")))
@@ -111,11 +134,17 @@ pub(crate) fn price_for(t: &Tenant, list: &str, article: &str, qty: Decimal) -> 
 
 fn tier_index(t: &Tenant, list: &str, article: &str, from: Option<Decimal>) -> Option<usize> {
     let matching = t.prices.iter().enumerate().filter(|(_, p)| {
-        str_of(&p.data, "PriceList") == Some(list) && str_of(&p.data, "ArticleNumber") == Some(article)
+        str_of(&p.data, "PriceList") == Some(list)
+            && str_of(&p.data, "ArticleNumber") == Some(article)
     });
     match from {
-        Some(f) => matching.filter(|(_, p)| dec_or_zero(p.data.get("FromQuantity")) == f).map(|(i, _)| i).next(),
-        None => matching.min_by_key(|(_, p)| dec_or_zero(p.data.get("FromQuantity"))).map(|(i, _)| i),
+        Some(f) => matching
+            .filter(|(_, p)| dec_or_zero(p.data.get("FromQuantity")) == f)
+            .map(|(i, _)| i)
+            .next(),
+        None => matching
+            .min_by_key(|(_, p)| dec_or_zero(p.data.get("FromQuantity")))
+            .map(|(i, _)| i),
     }
 }
 
@@ -146,16 +175,24 @@ pub(crate) fn create_price(t: &mut Tenant, ctx: &Ctx, body: Obj) -> ApiResult<us
         return Err(ApiError::required("PriceList"));
     };
     if !t.articles.contains_key(&article) {
-        return Err(ApiError::bad(code::ROW_ARTICLE_NOT_FOUND, format!("Kunde inte hitta artikel {article}.")));
+        return Err(ApiError::bad(
+            code::ROW_ARTICLE_NOT_FOUND,
+            format!("Kunde inte hitta artikel {article}."),
+        ));
     }
     if !t.pricelists.contains_key(&list) {
-        return Err(ApiError::bad(code::NOT_FOUND, format!("Kan inte hitta prislistan {list}.")));
+        return Err(ApiError::bad(
+            code::NOT_FOUND,
+            format!("Kan inte hitta prislistan {list}."),
+        ));
     }
     let from = dec_or_zero(input.get("FromQuantity"));
     if tier_index(t, &list, &article, Some(from)).is_some() {
         return Err(ApiError::invalid("FromQuantity", "priset finns redan"));
     }
-    let mut o = json_obj(json!({"Date": null, "Percent": num(Decimal::ZERO), "Price": envelope::money(Decimal::ZERO)}));
+    let mut o = json_obj(
+        json!({"Date": null, "Percent": num(Decimal::ZERO), "Price": envelope::money(Decimal::ZERO)}),
+    );
     o.extend(input);
     o.insert("FromQuantity".into(), num(from.normalize()));
     if let Some(p) = dec(o.get("Price")) {
@@ -199,8 +236,17 @@ pub(crate) async fn list_pricelists(
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
-    let (page, meta) = lists::select(t.pricelists.values(), &p, &PRICELIST_SPEC, |_, _| true, |_| true);
-    let items = page.into_iter().map(|r| super::with_url(&ctx.base, "pricelists", "Code", &r.data)).collect();
+    let (page, meta) = lists::select(
+        t.pricelists.values(),
+        &p,
+        &PRICELIST_SPEC,
+        |_, _| true,
+        |_| true,
+    );
+    let items = page
+        .into_iter()
+        .map(|r| super::with_url(&ctx.base, "pricelists", "Code", &r.data))
+        .collect();
     Ok(envelope::list("PriceLists", items, meta))
 }
 
@@ -212,7 +258,10 @@ pub(crate) async fn get_pricelist(
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
-    Ok(envelope::ok("PriceList", render_pricelist(&ctx, t, &code_)?))
+    Ok(envelope::ok(
+        "PriceList",
+        render_pricelist(&ctx, t, &code_)?,
+    ))
 }
 
 pub(crate) async fn create_pricelist_handler(
@@ -225,7 +274,10 @@ pub(crate) async fn create_pricelist_handler(
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let code_ = create_pricelist(t, &ctx, input)?;
-    Ok(envelope::created("PriceList", render_pricelist(&ctx, t, &code_)?))
+    Ok(envelope::created(
+        "PriceList",
+        render_pricelist(&ctx, t, &code_)?,
+    ))
 }
 
 pub(crate) async fn update_pricelist(
@@ -242,7 +294,10 @@ pub(crate) async fn update_pricelist(
     let t = w.tenant_mut(auth.tenant)?;
     let pre = input.get("PreSelected").and_then(Value::as_bool);
     {
-        let r = t.pricelists.get_mut(&code_).ok_or_else(|| pricelist_not_found(&code_))?;
+        let r = t
+            .pricelists
+            .get_mut(&code_)
+            .ok_or_else(|| pricelist_not_found(&code_))?;
         r.data.extend(input);
         r.modified = ctx.now;
     }
@@ -251,7 +306,10 @@ pub(crate) async fn update_pricelist(
     } else if pre == Some(false) {
         refresh_all_articles(t, &ctx);
     }
-    Ok(envelope::ok("PriceList", render_pricelist(&ctx, t, &code_)?))
+    Ok(envelope::ok(
+        "PriceList",
+        render_pricelist(&ctx, t, &code_)?,
+    ))
 }
 
 fn list_item(base: &str, o: &Obj) -> Value {
@@ -270,7 +328,10 @@ pub(crate) async fn list_prices(
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let (page, meta) = lists::select(t.prices.iter(), &p, &PRICE_SPEC, |_, _| true, |_| true);
-    let items = page.into_iter().map(|r| list_item(&ctx.base, &r.data)).collect();
+    let items = page
+        .into_iter()
+        .map(|r| list_item(&ctx.base, &r.data))
+        .collect();
     Ok(envelope::list("Prices", items, meta))
 }
 
@@ -285,10 +346,14 @@ pub(crate) async fn sublist(
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let records = t.prices.iter().filter(|r| {
-        str_of(&r.data, "PriceList") == Some(list.as_str()) && str_of(&r.data, "ArticleNumber") == Some(article.as_str())
+        str_of(&r.data, "PriceList") == Some(list.as_str())
+            && str_of(&r.data, "ArticleNumber") == Some(article.as_str())
     });
     let (page, meta) = lists::select(records, &p, &PRICE_SPEC, |_, _| true, |_| true);
-    let items = page.into_iter().map(|r| list_item(&ctx.base, &r.data)).collect();
+    let items = page
+        .into_iter()
+        .map(|r| list_item(&ctx.base, &r.data))
+        .collect();
     Ok(envelope::list("Prices", items, meta))
 }
 
@@ -302,15 +367,27 @@ pub(crate) async fn create_price_handler(
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let idx = create_price(t, &ctx, input)?;
-    Ok(envelope::created("Price", render_price(&ctx.base, &t.prices[idx].data)))
+    Ok(envelope::created(
+        "Price",
+        render_price(&ctx.base, &t.prices[idx].data),
+    ))
 }
 
-async fn get_price(st: SimState, auth: AuthInfo, list: String, article: String, from: Option<Decimal>) -> ApiResult<Response> {
+async fn get_price(
+    st: SimState,
+    auth: AuthInfo,
+    list: String,
+    article: String,
+    from: Option<Decimal>,
+) -> ApiResult<Response> {
     let mut w = st.lock();
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let idx = tier_index(t, &list, &article, from).ok_or_else(price_not_found)?;
-    Ok(envelope::ok("Price", render_price(&ctx.base, &t.prices[idx].data)))
+    Ok(envelope::ok(
+        "Price",
+        render_price(&ctx.base, &t.prices[idx].data),
+    ))
 }
 
 async fn put_price(
@@ -327,7 +404,10 @@ async fn put_price(
     let t = w.tenant_mut(auth.tenant)?;
     let idx = tier_index(t, &list, &article, from).ok_or_else(price_not_found)?;
     update_price(t, &ctx, idx, input)?;
-    Ok(envelope::ok("Price", render_price(&ctx.base, &t.prices[idx].data)))
+    Ok(envelope::ok(
+        "Price",
+        render_price(&ctx.base, &t.prices[idx].data),
+    ))
 }
 
 pub(crate) async fn get_first(

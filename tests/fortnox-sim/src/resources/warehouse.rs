@@ -21,12 +21,21 @@ fn multi(q: &[(String, String)], name: &str) -> Option<Vec<String>> {
     let values: Vec<String> = q
         .iter()
         .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-        .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+        .flat_map(|(_, v)| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        })
         .collect();
     (!values.is_empty()).then_some(values)
 }
 
-pub(crate) fn balances(t: &Tenant, items: Option<&[String]>, points: Option<&[String]>) -> Vec<Value> {
+pub(crate) fn balances(
+    t: &Tenant,
+    items: Option<&[String]>,
+    points: Option<&[String]>,
+) -> Vec<Value> {
     let mut out = Vec::new();
     for (number, article) in &t.articles {
         if items.is_some_and(|i| !i.contains(number)) {
@@ -63,12 +72,18 @@ pub(crate) fn balances(t: &Tenant, items: Option<&[String]>, points: Option<&[St
 pub(crate) fn seed(t: &mut Tenant, o: &Obj) -> ApiResult<()> {
     let item = str_of(o, "itemId").ok_or_else(|| ApiError::required("itemId"))?;
     if !t.articles.contains_key(item) {
-        return Err(ApiError::bad(code::ROW_ARTICLE_NOT_FOUND, format!("Kunde inte hitta artikel {item}")));
+        return Err(ApiError::bad(
+            code::ROW_ARTICLE_NOT_FOUND,
+            format!("Kunde inte hitta artikel {item}"),
+        ));
     }
-    let point = str_of(o, "stockPointCode").unwrap_or(DEFAULT_STOCK_POINT).to_string();
+    let point = str_of(o, "stockPointCode")
+        .unwrap_or(DEFAULT_STOCK_POINT)
+        .to_string();
     let in_stock = dec(o.get("inStock")).ok_or_else(|| ApiError::required("inStock"))?;
     let available = dec(o.get("availableStock")).unwrap_or(in_stock);
-    t.stock.insert((item.to_string(), point), (in_stock, available));
+    t.stock
+        .insert((item.to_string(), point), (in_stock, available));
     Ok(())
 }
 

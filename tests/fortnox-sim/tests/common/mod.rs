@@ -31,15 +31,25 @@ pub struct Env {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 /// A default simulator with one tenant and a token carrying all scopes.
 pub async fn setup() -> Env {
     let sim = spawn(SimConfig::default()).await.expect("spawn simulator");
     let tenant = sim.add_tenant("Testbolaget AB");
-    let token = sim.issue_token("demo-client", tenant, ALL_SCOPES).access_token;
-    Env { sim, tenant, token, http: client() }
+    let token = sim
+        .issue_token("demo-client", tenant, ALL_SCOPES)
+        .access_token;
+    Env {
+        sim,
+        tenant,
+        token,
+        http: client(),
+    }
 }
 
 impl Env {
@@ -50,7 +60,12 @@ impl Env {
     /// Sends a request with the bearer token. These functional tests issue more than 25 calls
     /// per 5 s, so a 429 is answered by moving the simulator clock past the window and retrying
     /// (the rate limit itself is tested in ratelimit.rs).
-    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
         self.call_with(&self.token, method, path, body).await
     }
 
@@ -62,7 +77,10 @@ impl Env {
         body: Option<&Value>,
     ) -> (StatusCode, Value) {
         for _ in 0..2 {
-            let mut req = self.http.request(method.clone(), self.url(path)).bearer_auth(token);
+            let mut req = self
+                .http
+                .request(method.clone(), self.url(path))
+                .bearer_auth(token);
             if let Some(b) = body {
                 req = req.json(b);
             }
@@ -73,7 +91,11 @@ impl Env {
                 continue;
             }
             let text = resp.text().await.expect("body");
-            let v = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+            let v = if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap_or(Value::String(text))
+            };
             return (status, v);
         }
         panic!("still rate limited after advancing the clock");
@@ -103,8 +125,16 @@ impl Env {
     }
 
     pub async fn customer(&self, name: &str) -> String {
-        let v = self.create("/3/customers", serde_json::json!({"Customer": {"Name": name, "CountryCode": "SE"}})).await;
-        v["Customer"]["CustomerNumber"].as_str().expect("number").to_string()
+        let v = self
+            .create(
+                "/3/customers",
+                serde_json::json!({"Customer": {"Name": name, "CountryCode": "SE"}}),
+            )
+            .await;
+        v["Customer"]["CustomerNumber"]
+            .as_str()
+            .expect("number")
+            .to_string()
     }
 
     pub async fn article(&self, number: &str, description: &str) {
@@ -133,9 +163,14 @@ pub fn dec(s: &str) -> Decimal {
 
 /// `ErrorInformation.code` of an error body.
 pub fn code(v: &Value) -> u64 {
-    v["ErrorInformation"]["code"].as_u64().unwrap_or_else(|| panic!("no error code in {v}"))
+    v["ErrorInformation"]["code"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no error code in {v}"))
 }
 
 pub fn message(v: &Value) -> String {
-    v["ErrorInformation"]["message"].as_str().unwrap_or_default().to_string()
+    v["ErrorInformation"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
