@@ -179,7 +179,7 @@ impl SimHandle {
     pub fn stats(&self) -> Value {
         self.state.stats()
     }
-    /// Full invoice records as `GET /3/invoices/{n}` returns them (inside the envelope).
+    /// Full invoice records (with `@url`), as the inner object of `GET /3/invoices/{n}`.
     pub fn invoices(&self, tenant_id: u64) -> Vec<Value> {
         self.state.invoices(tenant_id)
     }

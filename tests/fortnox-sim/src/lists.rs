@@ -110,8 +110,12 @@ pub fn parse(query: &[(String, String)], spec: &ListSpec) -> ApiResult<ListParam
         Some("descending") => true,
         Some(other) => return Err(bad_param("sortorder", other)),
     };
+    if !spec.lastmodified
+        && let Some(v) = params.get("lastmodified")
+    {
+        return Err(bad_param("lastmodified", v));
+    }
     let lastmodified = match get("lastmodified") {
-        Some(v) if !spec.lastmodified => return Err(bad_param("lastmodified", v)),
         Some(v) => Some(parse_lastmodified(v).ok_or_else(|| bad_param("lastmodified", v))?),
         None => None,
     };
