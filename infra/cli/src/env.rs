@@ -16,14 +16,28 @@ pub async fn start(aws: bool, port: u16, fortnox_port: Option<u16>) -> Result<Lo
 
 pub async fn serve(port: u16, fortnox_port: u16, aws: bool) -> Result<(), String> {
     let env = start(aws, port, Some(fortnox_port)).await?;
-    println!("fortsync is serving every function on {} ({})", env.base_url, env.backend_name);
-    println!("Fortnox simulator: {} (try `curl {}/`)", env.sim_base, env.sim_base);
+    println!(
+        "fortsync is serving every function on {} ({})",
+        env.base_url, env.backend_name
+    );
+    println!(
+        "Fortnox simulator: {} (try `curl {}/`)",
+        env.sim_base, env.sim_base
+    );
     println!();
     println!("Send an order (tenant {TENANT}, webhook secret {WEBHOOK_SECRET}):");
     println!("  body=$(cat tests/fixtures/generic/order-1001-anna.json)");
-    println!("  sig=\"sha256=$(printf %s \"$body\" | openssl dgst -sha256 -hmac {WEBHOOK_SECRET} -r | cut -d' ' -f1)\"");
-    println!("  curl -si {}/webhooks/{TENANT}/generic -H \"X-Fortsync-Signature: $sig\" --data-binary \"$body\"", env.base_url);
-    println!("Then look in Fortnox: curl -s {}/__sim/requests", env.sim_base);
+    println!(
+        "  sig=\"sha256=$(printf %s \"$body\" | openssl dgst -sha256 -hmac {WEBHOOK_SECRET} -r | cut -d' ' -f1)\""
+    );
+    println!(
+        "  curl -si {}/webhooks/{TENANT}/generic -H \"X-Fortsync-Signature: $sig\" --data-binary \"$body\"",
+        env.base_url
+    );
+    println!(
+        "Then look in Fortnox: curl -s {}/__sim/requests",
+        env.sim_base
+    );
     println!();
     println!("The worker polls the queue every 500 ms. Ctrl-C stops.");
     let stack = env.stack.clone();

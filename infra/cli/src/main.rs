@@ -37,13 +37,20 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FORTSYNC_LOG").unwrap_or_else(|_| "error".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FORTSYNC_LOG")
+                .unwrap_or_else(|_| "error".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { aws } => report::demo(aws).await,
-        Command::Serve { port, fortnox_port, aws } => env::serve(port, fortnox_port, aws).await,
+        Command::Serve {
+            port,
+            fortnox_port,
+            aws,
+        } => env::serve(port, fortnox_port, aws).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

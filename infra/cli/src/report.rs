@@ -14,7 +14,12 @@ struct Sent {
     answer: String,
 }
 
-async fn post(client: &reqwest::Client, url: &str, body: &str, signature: &str) -> Result<(u16, String), String> {
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    body: &str,
+    signature: &str,
+) -> Result<(u16, String), String> {
     let resp = client
         .post(url)
         .header("content-type", "application/json")
@@ -25,15 +30,26 @@ async fn post(client: &reqwest::Client, url: &str, body: &str, signature: &str) 
         .map_err(|e| format!("webhook request failed: {e}"))?;
     let status = resp.status().as_u16();
     let v: serde_json::Value = resp.json().await.unwrap_or_default();
-    let answer = v.get("status").or_else(|| v.get("error")).and_then(|s| s.as_str()).unwrap_or("").to_owned();
+    let answer = v
+        .get("status")
+        .or_else(|| v.get("error"))
+        .and_then(|s| s.as_str())
+        .unwrap_or("")
+        .to_owned();
     Ok((status, answer))
 }
 
 pub async fn demo(aws: bool) -> Result<(), String> {
     let env = env::start(aws, 0, None).await?;
     println!("fortsync demo");
-    println!("  Fortnox simulator  {}  (company \"Demo Handel AB\", DatabaseNumber {})", env.sim_base, env.fortnox_tenant);
-    println!("  fortsync functions {}  ({})", env.base_url, env.backend_name);
+    println!(
+        "  Fortnox simulator  {}  (company \"Demo Handel AB\", DatabaseNumber {})",
+        env.sim_base, env.fortnox_tenant
+    );
+    println!(
+        "  fortsync functions {}  ({})",
+        env.base_url, env.backend_name
+    );
     println!("  tenant             {TENANT}: generic webhook, HMAC-SHA256 signed");
     println!();
 
@@ -41,17 +57,35 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     let url = format!("{}/webhooks/{TENANT}/generic", env.base_url);
     let mut sent = Vec::new();
     for (name, body) in ORDERS {
-        let (status, answer) = post(&client, &url, body, &sign_hex(body.as_bytes(), WEBHOOK_SECRET.as_bytes())).await?;
-        sent.push(Sent { label: format!("{name}"), status, answer });
+        let (status, answer) = post(
+            &client,
+            &url,
+            body,
+            &sign_hex(body.as_bytes(), WEBHOOK_SECRET.as_bytes()),
+        )
+        .await?;
+        sent.push(Sent {
+            label: (*name).to_owned(),
+            status,
+            answer,
+        });
     }
     let (first_name, first_body) = ORDERS[0];
     for i in 2..=5 {
         let sig = sign_hex(first_body.as_bytes(), WEBHOOK_SECRET.as_bytes());
         let (status, answer) = post(&client, &url, first_body, &sig).await?;
-        sent.push(Sent { label: format!("{first_name} (delivery {i} of 5)"), status, answer });
+        sent.push(Sent {
+            label: format!("{first_name} (delivery {i} of 5)"),
+            status,
+            answer,
+        });
     }
     let (status, answer) = post(&client, &url, first_body, "sha256=00ff").await?;
-    sent.push(Sent { label: format!("{first_name} with a forged signature"), status, answer });
+    sent.push(Sent {
+        label: format!("{first_name} with a forged signature"),
+        status,
+        answer,
+    });
 
     println!("1. Webhook deliveries (answered without calling Fortnox)");
     for s in &sent {
@@ -60,27 +94,50 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     println!();
 
     let dispositions = env.stack.pump(20).await?;
-    println!("2. Worker: {} job(s) taken from the queue", dispositions.len());
+    println!(
+        "2. Worker: {} job(s) taken from the queue",
+        dispositions.len()
+    );
     println!();
 
     println!("3. Orders");
     println!(
-        "   {:<7} {:<32} {:<18} {:<8} {:>10} {:>10}  {}",
-        "ORDER", "CUSTOMER (e-mail)", "FORTNOX CUSTOMER", "INVOICE", "SHOP", "FORTNOX", "STATE"
+        "   {:<7} {:<32} {:<18} {:<8} {:>10} {:>10}  STATE",
+        "ORDER", "CUSTOMER (e-mail)", "FORTNOX CUSTOMER", "INVOICE", "SHOP", "FORTNOX"
     );
     let tenant = TenantId::parse(TENANT).map_err(|e| e.to_string())?;
     let mut problems = Vec::new();
     let mut states = Vec::new();
     for (name, body) in ORDERS {
-        let order = fortsync_domain::generic::parse(body.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
+        let order =
+            fortsync_domain::generic::parse(body.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
         let id = OrderId::parse(order.id.as_str()).map_err(|e| e.to_string())?;
-        let Some(rec) = env.stack.orders.get_order(&tenant, &id).await.map_err(|e| e.to_string())? else {
+        let Some(rec) = env
+            .stack
+            .orders
+            .get_order(&tenant, &id)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
             problems.push(format!("{name}: no order record"));
             continue;
         };
-        let trail = env.stack.audit.list(&tenant, &id).await.map_err(|e| e.to_string())?;
-        let how = trail.iter().find(|e| e.step == "customer").map(|e| e.outcome.as_str()).unwrap_or("");
-        let customer = rec.customer_number.as_deref().map(|n| format!("{n} ({how})")).unwrap_or_else(|| "-".into());
+        let trail = env
+            .stack
+            .audit
+            .list(&tenant, &id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let how = trail
+            .iter()
+            .find(|e| e.step == "customer")
+            .map(|e| e.outcome.as_str())
+            .unwrap_or("");
+        let customer = rec
+            .customer_number
+            .as_deref()
+            .map(|n| format!("{n} ({how})"))
+            .unwrap_or_else(|| "-".into());
         println!(
             "   {:<7} {:<32} {:<18} {:<8} {:>10} {:>10}  {}",
             rec.order.number,
@@ -88,7 +145,9 @@ pub async fn demo(aws: bool) -> Result<(), String> {
             customer,
             rec.document_number.as_deref().unwrap_or("-"),
             format!("{:.2}", rec.order.total),
-            rec.fortnox_total.map(|t| format!("{t:.2}")).unwrap_or_else(|| "-".into()),
+            rec.fortnox_total
+                .map(|t| format!("{t:.2}"))
+                .unwrap_or_else(|| "-".into()),
             rec.state.as_str(),
         );
         if let Some(diff) = rec.total_difference {
@@ -110,7 +169,13 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     let api_calls = log.iter().filter(|r| r.path.starts_with("/3/")).count();
     let throttled = log.iter().filter(|r| r.status == 429).count();
     println!("4. In Fortnox");
-    println!("   {} invoice(s), {} customer(s); {} API call(s), {} answered 429", invoices.len(), customers.len(), api_calls, throttled);
+    println!(
+        "   {} invoice(s), {} customer(s); {} API call(s), {} answered 429",
+        invoices.len(),
+        customers.len(),
+        api_calls,
+        throttled
+    );
     for inv in &invoices {
         println!(
             "   invoice {:<4} customer {:<4} total {:>9}  VAT {:>8}  ref {}",
@@ -123,10 +188,17 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     }
     println!();
 
-    let created = states.iter().filter(|s| **s == OrderState::DocumentCreated).count();
+    let created = states
+        .iter()
+        .filter(|s| **s == OrderState::DocumentCreated)
+        .count();
     let failed = states.iter().filter(|s| **s == OrderState::Failed).count();
     let expected_invoices = ORDERS.len() - 1;
-    if created != expected_invoices || failed != 1 || invoices.len() != expected_invoices || customers.len() != 3 {
+    if created != expected_invoices
+        || failed != 1
+        || invoices.len() != expected_invoices
+        || customers.len() != 3
+    {
         problems.push(format!(
             "expected {expected_invoices} invoices, 1 refused order and 3 customers; got {created} created, {failed} failed, {} invoices, {} customers in Fortnox",
             invoices.len(),
@@ -134,7 +206,9 @@ pub async fn demo(aws: bool) -> Result<(), String> {
         ));
     }
     if problems.is_empty() {
-        println!("Every order was delivered once: {created} invoices, 1 order refused with advice, duplicates and the forged delivery dropped.");
+        println!(
+            "Every order was delivered once: {created} invoices, 1 order refused with advice, duplicates and the forged delivery dropped."
+        );
         Ok(())
     } else {
         Err(problems.join("; "))
@@ -152,5 +226,7 @@ fn field(v: &serde_json::Value, key: &str) -> String {
 /// An amount from the simulator's JSON, shown to the öre.
 fn amount(v: &serde_json::Value, key: &str) -> String {
     let text = field(v, key);
-    text.parse::<rust_decimal::Decimal>().map(|d| format!("{d:.2}")).unwrap_or(text)
+    text.parse::<rust_decimal::Decimal>()
+        .map(|d| format!("{d:.2}"))
+        .unwrap_or(text)
 }

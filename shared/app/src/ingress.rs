@@ -73,7 +73,11 @@ pub struct Delivery<'a> {
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// The dedupe key: the shop's delivery id when it sends one, else the body's SHA-256 (an
@@ -81,24 +85,47 @@ fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 fn delivery_key(platform: Platform, headers: &HeaderMap, body: &[u8]) -> String {
     match header(headers, DELIVERY_HEADER) {
         Some(id) => {
-            let safe: String = id.chars().filter(|c| c.is_ascii_graphic()).take(128).collect();
+            let safe: String = id
+                .chars()
+                .filter(|c| c.is_ascii_graphic())
+                .take(128)
+                .collect();
             format!("{}:id:{safe}", platform.as_str())
         }
-        None => format!("{}:sha256:{}", platform.as_str(), hex::encode(Sha256::digest(body))),
+        None => format!(
+            "{}:sha256:{}",
+            platform.as_str(),
+            hex::encode(Sha256::digest(body))
+        ),
     }
 }
 
-async fn verify_signature(deps: &IngressDeps, tenant: &TenantId, d: &Delivery<'_>) -> Result<(), IngressError> {
+async fn verify_signature(
+    deps: &IngressDeps,
+    tenant: &TenantId,
+    d: &Delivery<'_>,
+) -> Result<(), IngressError> {
     let sig = header(d.headers, SIGNATURE_HEADER).ok_or(IngressError::Unauthorized)?;
     let name = deps.names.webhook(tenant);
     let check = |secret: Option<crate::ports::SecretString>| -> Result<bool, IngressError> {
         // A tenant without a webhook secret cannot receive webhooks: refuse, never accept unsigned.
-        let Some(secret) = secret else { return Ok(false) };
+        let Some(secret) = secret else {
+            return Ok(false);
+        };
         let parsed: WebhookSecrets = serde_json::from_str(secret.expose())
             .map_err(|_| IngressError::Unavailable("webhook secret is not valid JSON".into()))?;
-        Ok(signature::verify(d.body, sig, Encoding::Hex, &parsed.keys()))
+        Ok(signature::verify(
+            d.body,
+            sig,
+            Encoding::Hex,
+            &parsed.keys(),
+        ))
     };
-    let cached = deps.secrets.get(&name).await.map_err(|e| IngressError::Unavailable(e.to_string()))?;
+    let cached = deps
+        .secrets
+        .get(&name)
+        .await
+        .map_err(|e| IngressError::Unavailable(e.to_string()))?;
     if check(cached)? {
         return Ok(());
     }
@@ -107,7 +134,11 @@ async fn verify_signature(deps: &IngressDeps, tenant: &TenantId, d: &Delivery<'_
         .refresh(&name, Duration::from_secs(60))
         .await
         .map_err(|e| IngressError::Unavailable(e.to_string()))?;
-    if check(fresh)? { Ok(()) } else { Err(IngressError::Unauthorized) }
+    if check(fresh)? {
+        Ok(())
+    } else {
+        Err(IngressError::Unauthorized)
+    }
 }
 
 /// Handle one order webhook delivery.
@@ -120,7 +151,11 @@ pub async fn receive_order(deps: &IngressDeps, d: Delivery<'_>) -> Result<Accept
     if platform != Platform::Generic {
         return Err(IngressError::NotImplemented);
     }
-    let tenant = deps.tenants.get_tenant(&tenant_id).await?.ok_or(IngressError::NotFound)?;
+    let tenant = deps
+        .tenants
+        .get_tenant(&tenant_id)
+        .await?
+        .ok_or(IngressError::NotFound)?;
     verify_signature(deps, &tenant.id, &d).await?;
     let order = generic::parse(d.body).map_err(|e| IngressError::Invalid(e.to_string()))?;
     let order_id = order.id.clone();
@@ -128,7 +163,11 @@ pub async fn receive_order(deps: &IngressDeps, d: Delivery<'_>) -> Result<Accept
     let now = deps.clock.now();
     let key = delivery_key(platform, d.headers, d.body);
     let ts = now.unix_timestamp();
-    if !deps.deliveries.claim(&tenant.id, &key, ts, ts + DELIVERY_TTL_SECS).await? {
+    if !deps
+        .deliveries
+        .claim(&tenant.id, &key, ts, ts + DELIVERY_TTL_SECS)
+        .await?
+    {
         return Ok(Accepted::Duplicate);
     }
 
@@ -159,11 +198,19 @@ async fn record_and_enqueue(
             // take it and start again, keeping every Fortnox number already recorded.
             existing.order = order;
             existing.last_error = None;
-            existing.advance(OrderState::Received, now).map_err(|e| IngressError::Unavailable(e.to_string()))?;
+            existing
+                .advance(OrderState::Received, now)
+                .map_err(|e| IngressError::Unavailable(e.to_string()))?;
             deps.orders.save_order(&mut existing).await?;
         }
     }
-    let job = Job::Order { tenant: tenant.clone(), order_id: order_id.clone() };
-    deps.queue.send(&job).await.map_err(|e| IngressError::Unavailable(e.to_string()))?;
+    let job = Job::Order {
+        tenant: tenant.clone(),
+        order_id: order_id.clone(),
+    };
+    deps.queue
+        .send(&job)
+        .await
+        .map_err(|e| IngressError::Unavailable(e.to_string()))?;
     Ok(Accepted::Queued { order_id })
 }

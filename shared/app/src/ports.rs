@@ -48,14 +48,24 @@ pub trait DeliveryLog: Send + Sync {
     /// MUST return `Ok(false)` when an unexpired claim for the same tenant and key exists
     /// (checked against `now`, not left to TTL deletion), atomically with respect to
     /// concurrent claims: of N concurrent calls exactly one returns `Ok(true)`.
-    async fn claim(&self, tenant: &TenantId, key: &str, now: i64, expires_at: i64) -> Result<bool, StoreError>;
+    async fn claim(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool, StoreError>;
     /// Forget a claim (used when the job could not be queued, so the shop's retry gets in).
     async fn release(&self, tenant: &TenantId, key: &str) -> Result<(), StoreError>;
 }
 
 #[async_trait]
 pub trait OrderStore: Send + Sync {
-    async fn get_order(&self, tenant: &TenantId, id: &OrderId) -> Result<Option<OrderRecord>, StoreError>;
+    async fn get_order(
+        &self,
+        tenant: &TenantId,
+        id: &OrderId,
+    ) -> Result<Option<OrderRecord>, StoreError>;
     /// Insert a new record.
     ///
     /// # Contract
@@ -95,9 +105,15 @@ pub struct ApiCall {
 #[async_trait]
 pub trait AuditLog: Send + Sync {
     /// Append entries in order.
-    async fn append(&self, tenant: &TenantId, order: &OrderId, entries: &[AuditEntry]) -> Result<(), StoreError>;
+    async fn append(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+        entries: &[AuditEntry],
+    ) -> Result<(), StoreError>;
     /// Oldest first.
-    async fn list(&self, tenant: &TenantId, order: &OrderId) -> Result<Vec<AuditEntry>, StoreError>;
+    async fn list(&self, tenant: &TenantId, order: &OrderId)
+    -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 #[derive(Debug, Error)]
@@ -215,8 +231,14 @@ pub trait Accounting: Send + Sync {
     async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError>;
     async fn create_customer(&self, draft: &CustomerDraft) -> Result<String, AccountingError>;
     /// The invoice whose `ExternalInvoiceReference1` equals `reference` exactly.
-    async fn find_invoice_by_reference(&self, reference: &str) -> Result<Option<CreatedDocument>, AccountingError>;
-    async fn create_invoice(&self, draft: &InvoiceDraft) -> Result<CreatedDocument, AccountingError>;
+    async fn find_invoice_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError>;
+    async fn create_invoice(
+        &self,
+        draft: &InvoiceDraft,
+    ) -> Result<CreatedDocument, AccountingError>;
     /// Calls made since the last take, for the audit trail.
     fn take_calls(&self) -> Vec<ApiCall>;
 }

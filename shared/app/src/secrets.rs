@@ -17,7 +17,9 @@ pub struct SecretNames {
 
 impl SecretNames {
     pub fn new(prefix: impl Into<String>) -> Self {
-        Self { prefix: prefix.into().trim_end_matches('/').to_owned() }
+        Self {
+            prefix: prefix.into().trim_end_matches('/').to_owned(),
+        }
     }
     pub fn webhook(&self, t: &TenantId) -> String {
         format!("{}/tenants/{t}/webhook", self.prefix)
@@ -55,7 +57,11 @@ pub struct SecretCache {
 
 impl SecretCache {
     pub fn new(inner: Arc<dyn SecretStore>, ttl: Duration) -> Self {
-        Self { inner, ttl, entries: Mutex::new(HashMap::new()) }
+        Self {
+            inner,
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
     }
 
     pub async fn get(&self, name: &str) -> Result<Option<SecretString>, SecretError> {
@@ -75,7 +81,11 @@ impl SecretCache {
     /// Re-read a secret unless the cached copy is younger than `min_age`: after a signature
     /// failure the secret may just have been rotated, but a flood of forged requests must not
     /// turn into a flood of Secrets Manager reads.
-    pub async fn refresh(&self, name: &str, min_age: Duration) -> Result<Option<SecretString>, SecretError> {
+    pub async fn refresh(
+        &self,
+        name: &str,
+        min_age: Duration,
+    ) -> Result<Option<SecretString>, SecretError> {
         if let Ok(map) = self.entries.lock()
             && let Some((at, v)) = map.get(name)
             && at.elapsed() < min_age

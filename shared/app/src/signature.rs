@@ -28,7 +28,9 @@ fn decode(header: &str, encoding: Encoding) -> Option<Vec<u8>> {
 
 /// True when `header` is a valid signature of `body` under any of `keys`.
 pub fn verify(body: &[u8], header: &str, encoding: Encoding, keys: &[&[u8]]) -> bool {
-    let Some(sig) = decode(header, encoding) else { return false };
+    let Some(sig) = decode(header, encoding) else {
+        return false;
+    };
     // Every key is tried (no early exit on the first) so timing does not tell which matched.
     let mut ok = false;
     for key in keys.iter().filter(|k| !k.is_empty()) {

@@ -2,8 +2,8 @@
 //! on the record), every write bracketed by a recorded intent, every step in the audit trail.
 
 use crate::ports::{
-    Accounting, AccountingConnector, AccountingError, ApiCall, AuditEntry, AuditLog, Clock, OrderStore,
-    StoreError, TenantStore,
+    Accounting, AccountingConnector, AccountingError, ApiCall, AuditEntry, AuditLog, Clock,
+    OrderStore, StoreError, TenantStore,
 };
 use crate::rfc3339;
 use fortsync_domain::document::{customer_draft, invoice_draft};
@@ -30,7 +30,10 @@ pub struct WorkerDeps {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum JobOutcome {
-    Completed { state: OrderState, document: Option<String> },
+    Completed {
+        state: OrderState,
+        document: Option<String>,
+    },
     /// Nothing to do: finished earlier, or stopped on a permanent error awaiting a replay.
     AlreadyDone,
     /// A permanent error, recorded on the order and in its audit trail.
@@ -86,13 +89,27 @@ struct Trail {
 impl Trail {
     fn step(&mut self, step: &str, outcome: &str, detail: Option<String>) {
         let at = rfc3339(self.clock.now());
-        self.entries.push(AuditEntry { at, step: step.into(), outcome: outcome.into(), detail, call: None });
+        self.entries.push(AuditEntry {
+            at,
+            step: step.into(),
+            outcome: outcome.into(),
+            detail,
+            call: None,
+        });
     }
     fn calls(&mut self, calls: Vec<ApiCall>) {
         for call in calls {
             let at = rfc3339(self.clock.now());
-            let outcome = call.status.map_or_else(|| "no_response".to_owned(), |s| s.to_string());
-            self.entries.push(AuditEntry { at, step: "fortnox_call".into(), outcome, detail: None, call: Some(call) });
+            let outcome = call
+                .status
+                .map_or_else(|| "no_response".to_owned(), |s| s.to_string());
+            self.entries.push(AuditEntry {
+                at,
+                step: "fortnox_call".into(),
+                outcome,
+                detail: None,
+                call: Some(call),
+            });
         }
     }
 }
@@ -107,12 +124,28 @@ fn transient(e: impl std::fmt::Display) -> RetryLater {
     RetryLater::Transient(e.to_string())
 }
 
-async fn process_order(deps: &WorkerDeps, tenant_id: &TenantId, order_id: &OrderId) -> Result<JobOutcome, RetryLater> {
-    let Some(tenant) = deps.tenants.get_tenant(tenant_id).await.map_err(transient)? else {
+async fn process_order(
+    deps: &WorkerDeps,
+    tenant_id: &TenantId,
+    order_id: &OrderId,
+) -> Result<JobOutcome, RetryLater> {
+    let Some(tenant) = deps
+        .tenants
+        .get_tenant(tenant_id)
+        .await
+        .map_err(transient)?
+    else {
         return Ok(JobOutcome::Dropped(format!("unknown tenant {tenant_id}")));
     };
-    let Some(mut rec) = deps.orders.get_order(tenant_id, order_id).await.map_err(transient)? else {
-        return Ok(JobOutcome::Dropped(format!("no record for order {order_id}")));
+    let Some(mut rec) = deps
+        .orders
+        .get_order(tenant_id, order_id)
+        .await
+        .map_err(transient)?
+    else {
+        return Ok(JobOutcome::Dropped(format!(
+            "no record for order {order_id}"
+        )));
     };
     if matches!(rec.next_step(), NextStep::Done | NextStep::Stopped) {
         return Ok(JobOutcome::AlreadyDone);
@@ -128,7 +161,10 @@ async fn process_order(deps: &WorkerDeps, tenant_id: &TenantId, order_id: &Order
         Err(e) => return Err(transient(e)),
     }
 
-    let mut trail = Trail { clock: deps.clock.clone(), entries: Vec::new() };
+    let mut trail = Trail {
+        clock: deps.clock.clone(),
+        entries: Vec::new(),
+    };
     let session = deps.accounting.connect(&tenant).await;
     let result = match &session {
         Ok(s) => drive(deps, &tenant, &mut rec, s.as_ref(), &mut trail).await,
@@ -156,7 +192,10 @@ async fn settle(
     match result {
         Ok(()) => {
             // The final transition already saved the record via `finish`.
-            Ok(JobOutcome::Completed { state: rec.state, document: rec.document_number.clone() })
+            Ok(JobOutcome::Completed {
+                state: rec.state,
+                document: rec.document_number.clone(),
+            })
         }
         Err(e) => {
             let failure = e.failure();
@@ -195,9 +234,16 @@ async fn drive(
                 }
                 let number = match rec.customer_number.clone() {
                     Some(n) => n,
-                    None => match fortnox.find_customer_by_email(&rec.order.customer.email).await? {
+                    None => match fortnox
+                        .find_customer_by_email(&rec.order.customer.email)
+                        .await?
+                    {
                         Some(n) => {
-                            trail.step("customer", "matched", Some(format!("customer {n} by e-mail")));
+                            trail.step(
+                                "customer",
+                                "matched",
+                                Some(format!("customer {n} by e-mail")),
+                            );
                             n
                         }
                         None => {
@@ -213,7 +259,11 @@ async fn drive(
             }
             NextStep::CreateDocument { lookup_first } => {
                 if tenant.settings.document == DocumentKind::None {
-                    trail.step("document", "skipped", Some("tenant setting: no document".into()));
+                    trail.step(
+                        "document",
+                        "skipped",
+                        Some("tenant setting: no document".into()),
+                    );
                     finish(rec);
                     rec.advance(OrderState::Skipped, &now)?;
                     deps.orders.save_order(rec).await?;
@@ -228,18 +278,28 @@ async fn drive(
                     deps.orders.save_order(rec).await?;
                 }
                 let found = if lookup_first {
-                    fortnox.find_invoice_by_reference(&draft.external_reference).await?
+                    fortnox
+                        .find_invoice_by_reference(&draft.external_reference)
+                        .await?
                 } else {
                     None
                 };
                 let doc = match found {
                     Some(doc) => {
-                        trail.step("invoice", "found_existing", Some(format!("invoice {}", doc.number)));
+                        trail.step(
+                            "invoice",
+                            "found_existing",
+                            Some(format!("invoice {}", doc.number)),
+                        );
                         doc
                     }
                     None => {
                         let doc = fortnox.create_invoice(&draft).await?;
-                        trail.step("invoice", "created", Some(format!("invoice {} total {}", doc.number, doc.total)));
+                        trail.step(
+                            "invoice",
+                            "created",
+                            Some(format!("invoice {} total {}", doc.number, doc.total)),
+                        );
                         doc
                     }
                 };
@@ -248,7 +308,10 @@ async fn drive(
                     trail.step(
                         "total_check",
                         "mismatch",
-                        Some(format!("Fortnox total {} differs from the shop total {} by {difference}", doc.total, rec.order.total)),
+                        Some(format!(
+                            "Fortnox total {} differs from the shop total {} by {difference}",
+                            doc.total, rec.order.total
+                        )),
                     );
                 }
                 rec.total_difference = (!difference.is_zero()).then_some(difference);

@@ -47,7 +47,8 @@ fn unavailable<E: std::error::Error>(e: E) -> StoreError {
 
 /// A record as a map of attributes plus the keys.
 fn to_item<T: Serialize>(value: &T, keys: [(&str, AttributeValue); 2]) -> Result<Item, StoreError> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut item: Item =
+        serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     for (k, v) in keys {
         item.insert(k.to_owned(), v);
     }
@@ -55,7 +56,13 @@ fn to_item<T: Serialize>(value: &T, keys: [(&str, AttributeValue); 2]) -> Result
 }
 
 fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
-    for k in [HASH_KEY, RANGE_KEY, GSI1_HASH_KEY, GSI1_RANGE_KEY, TTL_ATTRIBUTE] {
+    for k in [
+        HASH_KEY,
+        RANGE_KEY,
+        GSI1_HASH_KEY,
+        GSI1_RANGE_KEY,
+        TTL_ATTRIBUTE,
+    ] {
         item.remove(k);
     }
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -63,7 +70,10 @@ fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
     async fn get(&self, pk: String, sk: String) -> Result<Option<Item>, StoreError> {
@@ -84,22 +94,40 @@ impl DynamoStore {
 #[async_trait]
 impl TenantStore for DynamoStore {
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
-        self.get(tenant_pk(id), "META".into()).await?.map(from_item).transpose()
+        self.get(tenant_pk(id), "META".into())
+            .await?
+            .map(from_item)
+            .transpose()
     }
 
     async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let mut item = to_item(tenant, [("pk", s(tenant_pk(&tenant.id))), ("sk", s("META"))])?;
+        let mut item = to_item(
+            tenant,
+            [("pk", s(tenant_pk(&tenant.id))), ("sk", s("META"))],
+        )?;
         // gsi1 lists every tenant (the hourly sync enumerates them).
         item.insert("gsi1pk".into(), s("TENANTS"));
         item.insert("gsi1sk".into(), s(tenant.id.as_str()));
-        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 }
 
 #[async_trait]
 impl DeliveryLog for DynamoStore {
-    async fn claim(&self, tenant: &TenantId, key: &str, now: i64, expires_at: i64) -> Result<bool, StoreError> {
+    async fn claim(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
         let result = self
             .client
             .put_item()
@@ -114,7 +142,12 @@ impl DeliveryLog for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(unavailable(e)),
         }
     }
@@ -133,17 +166,33 @@ impl DeliveryLog for DynamoStore {
 }
 
 fn order_item(r: &OrderRecord) -> Result<Item, StoreError> {
-    let mut item = to_item(r, [("pk", s(tenant_pk(&r.tenant))), ("sk", s(format!("ORDER#{}", r.order_id)))])?;
+    let mut item = to_item(
+        r,
+        [
+            ("pk", s(tenant_pk(&r.tenant))),
+            ("sk", s(format!("ORDER#{}", r.order_id))),
+        ],
+    )?;
     // gsi1 lists a tenant's orders by state (failed orders for the admin, stuck ones for sweeps).
     item.insert("gsi1pk".into(), s(format!("ORDERS#{}", r.tenant)));
-    item.insert("gsi1sk".into(), s(format!("{}#{}", r.state.as_str(), r.updated_at)));
+    item.insert(
+        "gsi1sk".into(),
+        s(format!("{}#{}", r.state.as_str(), r.updated_at)),
+    );
     Ok(item)
 }
 
 #[async_trait]
 impl OrderStore for DynamoStore {
-    async fn get_order(&self, tenant: &TenantId, id: &OrderId) -> Result<Option<OrderRecord>, StoreError> {
-        self.get(tenant_pk(tenant), format!("ORDER#{id}")).await?.map(from_item).transpose()
+    async fn get_order(
+        &self,
+        tenant: &TenantId,
+        id: &OrderId,
+    ) -> Result<Option<OrderRecord>, StoreError> {
+        self.get(tenant_pk(tenant), format!("ORDER#{id}"))
+            .await?
+            .map(from_item)
+            .transpose()
     }
 
     async fn insert_order(&self, record: &OrderRecord) -> Result<Option<OrderRecord>, StoreError> {
@@ -197,7 +246,9 @@ impl OrderStore for DynamoStore {
             Ok(_) => Ok(()),
             Err(e) => {
                 record.version = expected;
-                if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) {
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception())
+                {
                     Err(StoreError::Conflict)
                 } else {
                     Err(unavailable(e))
@@ -213,18 +264,39 @@ fn audit_pk(tenant: &TenantId, order: &OrderId) -> String {
 
 #[async_trait]
 impl AuditLog for DynamoStore {
-    async fn append(&self, tenant: &TenantId, order: &OrderId, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    async fn append(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+        entries: &[AuditEntry],
+    ) -> Result<(), StoreError> {
         let pk = audit_pk(tenant, order);
         // A batch id keeps entries of concurrent attempts at the same instant apart.
         let batch = uuid_fragment();
         for (i, e) in entries.iter().enumerate() {
-            let item = to_item(e, [("pk", s(pk.clone())), ("sk", s(format!("AUDIT#{}#{batch}#{i:04}", e.at)))])?;
-            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+            let item = to_item(
+                e,
+                [
+                    ("pk", s(pk.clone())),
+                    ("sk", s(format!("AUDIT#{}#{batch}#{i:04}", e.at))),
+                ],
+            )?;
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .send()
+                .await
+                .map_err(unavailable)?;
         }
         Ok(())
     }
 
-    async fn list(&self, tenant: &TenantId, order: &OrderId) -> Result<Vec<AuditEntry>, StoreError> {
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut out = Vec::new();
         let mut start = None;
         loop {
@@ -252,6 +324,9 @@ impl AuditLog for DynamoStore {
 
 fn uuid_fragment() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{nanos:09}")
 }

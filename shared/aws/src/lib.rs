@@ -5,7 +5,7 @@
 //! - [`config`]: one `SdkConfig` with timeouts, honouring `AWS_ENDPOINT_URL` (moto).
 //! - [`dynamo`]: `DynamoStore` — tenants, delivery claims, order records, audit trail.
 //! - [`sqs`]: `SqsQueue` — job sender and (for the local runner) consumer.
-//! - [`secrets`]: `SecretsManagerStore`.
+//! - [`secrets`]: the `SecretsManagerStore` adapter.
 //! - [`provision`]: create the table and queues from their definitions.
 
 pub mod config;

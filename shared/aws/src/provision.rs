@@ -4,8 +4,8 @@
 
 use crate::describe;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 
@@ -27,10 +27,18 @@ pub struct QueueDef {
 }
 
 fn key(name: &str, kind: KeyType) -> Result<KeySchemaElement, String> {
-    KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(|e| e.to_string())
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+        .map_err(|e| e.to_string())
 }
 
-pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, def: &TableDef) -> Result<(), String> {
+pub async fn create_table(
+    client: &aws_sdk_dynamodb::Client,
+    name: &str,
+    def: &TableDef,
+) -> Result<(), String> {
     let mut req = client
         .create_table()
         .table_name(name)
@@ -38,16 +46,28 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, def: &T
         .key_schema(key(&def.hash_key, KeyType::Hash)?)
         .key_schema(key(&def.range_key, KeyType::Range)?);
     for (attr, kind) in &def.attributes {
-        let t = if kind == "N" { ScalarAttributeType::N } else { ScalarAttributeType::S };
+        let t = if kind == "N" {
+            ScalarAttributeType::N
+        } else {
+            ScalarAttributeType::S
+        };
         req = req.attribute_definitions(
-            AttributeDefinition::builder().attribute_name(attr).attribute_type(t).build().map_err(|e| e.to_string())?,
+            AttributeDefinition::builder()
+                .attribute_name(attr)
+                .attribute_type(t)
+                .build()
+                .map_err(|e| e.to_string())?,
         );
     }
     for (index, hash, range) in &def.gsis {
         let mut g = GlobalSecondaryIndex::builder()
             .index_name(index)
             .key_schema(key(hash, KeyType::Hash)?)
-            .projection(Projection::builder().projection_type(ProjectionType::All).build());
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            );
         if let Some(r) = range {
             g = g.key_schema(key(r, KeyType::Range)?);
         }
@@ -59,7 +79,11 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, def: &T
             .update_time_to_live()
             .table_name(name)
             .time_to_live_specification(
-                TimeToLiveSpecification::builder().attribute_name(ttl).enabled(true).build().map_err(|e| e.to_string())?,
+                TimeToLiveSpecification::builder()
+                    .attribute_name(ttl)
+                    .enabled(true)
+                    .build()
+                    .map_err(|e| e.to_string())?,
             )
             .send()
             .await
@@ -69,8 +93,17 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, def: &T
 }
 
 /// Creates `name` and `name-dlq` with the redrive policy; returns (queue url, dlq url).
-pub async fn create_queues(client: &aws_sdk_sqs::Client, name: &str, def: &QueueDef) -> Result<(String, String), String> {
-    let dlq = client.create_queue().queue_name(format!("{name}-dlq")).send().await.map_err(|e| describe(&e))?;
+pub async fn create_queues(
+    client: &aws_sdk_sqs::Client,
+    name: &str,
+    def: &QueueDef,
+) -> Result<(String, String), String> {
+    let dlq = client
+        .create_queue()
+        .queue_name(format!("{name}-dlq"))
+        .send()
+        .await
+        .map_err(|e| describe(&e))?;
     let dlq_url = dlq.queue_url.ok_or("no dlq url")?;
     let attrs = client
         .get_queue_attributes()
@@ -87,7 +120,10 @@ pub async fn create_queues(client: &aws_sdk_sqs::Client, name: &str, def: &Queue
     let q = client
         .create_queue()
         .queue_name(name)
-        .attributes(QueueAttributeName::VisibilityTimeout, def.visibility_timeout.to_string())
+        .attributes(
+            QueueAttributeName::VisibilityTimeout,
+            def.visibility_timeout.to_string(),
+        )
         .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
         .send()
         .await

@@ -18,7 +18,11 @@ fn err<E: std::error::Error>(e: E) -> QueueError {
 
 impl SqsQueue {
     pub fn new(client: Client, url: impl Into<String>, dead_letter_url: Option<String>) -> Self {
-        Self { client, url: url.into(), dead_letter_url }
+        Self {
+            client,
+            url: url.into(),
+            dead_letter_url,
+        }
     }
 }
 
@@ -26,7 +30,13 @@ impl SqsQueue {
 impl JobQueue for SqsQueue {
     async fn send(&self, job: &Job) -> Result<(), QueueError> {
         let body = serde_json::to_string(job).map_err(|e| QueueError(e.to_string()))?;
-        self.client.send_message().queue_url(&self.url).message_body(body).send().await.map_err(err)?;
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(err)?;
         Ok(())
     }
 }
@@ -65,7 +75,13 @@ impl QueueConsumer for SqsQueue {
     }
 
     async fn delete(&self, receipt: &str) -> Result<(), QueueError> {
-        self.client.delete_message().queue_url(&self.url).receipt_handle(receipt).send().await.map_err(err)?;
+        self.client
+            .delete_message()
+            .queue_url(&self.url)
+            .receipt_handle(receipt)
+            .send()
+            .await
+            .map_err(err)?;
         Ok(())
     }
 
@@ -82,7 +98,9 @@ impl QueueConsumer for SqsQueue {
     }
 
     async fn dead_letters(&self) -> Result<Vec<String>, QueueError> {
-        let Some(url) = &self.dead_letter_url else { return Ok(Vec::new()) };
+        let Some(url) = &self.dead_letter_url else {
+            return Ok(Vec::new());
+        };
         // Peek: visibility 0 leaves the messages where they are.
         let out = self
             .client
@@ -93,6 +111,11 @@ impl QueueConsumer for SqsQueue {
             .send()
             .await
             .map_err(err)?;
-        Ok(out.messages.unwrap_or_default().into_iter().filter_map(|m| m.body).collect())
+        Ok(out
+            .messages
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| m.body)
+            .collect())
     }
 }

@@ -20,14 +20,19 @@ pub fn sanitize_text(s: &str) -> String {
         .chars()
         .map(|c| if is_allowed_char(c) { c } else { ' ' })
         .collect();
-    replaced.split(' ').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+    replaced
+        .split(' ')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Article numbers: at most 50 of letters, digits and `_ - / \ + $`, no spaces.
 pub fn is_valid_article_number(s: &str) -> bool {
     !s.is_empty()
         && s.chars().count() <= 50
-        && s.chars().all(|c| c.is_alphanumeric() || "_-/\\+$".contains(c))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || "_-/\\+$".contains(c))
 }
 
 /// Cut to at most `max` characters (Fortnox limits are in characters).

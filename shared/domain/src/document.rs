@@ -112,7 +112,10 @@ pub fn customer_draft(order: &Order) -> CustomerDraft {
         name: truncate(&sanitize_text(&c.name), 1024),
         email: c.email.clone(),
         address1: truncate(&sanitize_text(&b.line1), 1024),
-        address2: b.line2.as_deref().map(|l| truncate(&sanitize_text(l), 1024)),
+        address2: b
+            .line2
+            .as_deref()
+            .map(|l| truncate(&sanitize_text(l), 1024)),
         zip_code: truncate(&sanitize_text(&b.zip), 10),
         city: truncate(&sanitize_text(&b.city), 1024),
         country_code: b.country_code.clone(),
@@ -120,7 +123,10 @@ pub fn customer_draft(order: &Order) -> CustomerDraft {
         organisation_number: c.organisation_number.clone(),
         vat_number: c.vat_number.clone(),
         vat_type: vat_type(&b.country_code, c.kind, c.vat_number.as_deref()),
-        phone: c.phone.as_deref().map(|p| truncate(&sanitize_text(p), 1024)),
+        phone: c
+            .phone
+            .as_deref()
+            .map(|p| truncate(&sanitize_text(p), 1024)),
     }
 }
 
@@ -134,7 +140,10 @@ pub fn invoice_draft(
         settings
             .sales_accounts
             .for_rate(rate)
-            .ok_or_else(|| MappingError::UnknownVatRate { rate, item: item.to_owned() })
+            .ok_or_else(|| MappingError::UnknownVatRate {
+                rate,
+                item: item.to_owned(),
+            })
     };
     let mut rows = Vec::with_capacity(order.lines.len() + order.shipping.len());
     for l in &order.lines {
@@ -177,10 +186,16 @@ pub fn invoice_draft(
         your_reference: truncate(&sanitize_text(&order.customer.name), 50),
         our_reference: settings.our_reference.clone(),
         external_reference: external_reference(tenant, &order.id),
-        remarks: order.note.as_deref().map(|n| truncate(&sanitize_text(n), 1024)),
+        remarks: order
+            .note
+            .as_deref()
+            .map(|n| truncate(&sanitize_text(n), 1024)),
         customer_name: truncate(&sanitize_text(&order.customer.name), 1024),
         address1: truncate(&sanitize_text(&b.line1), 1024),
-        address2: b.line2.as_deref().map(|l| truncate(&sanitize_text(l), 1024)),
+        address2: b
+            .line2
+            .as_deref()
+            .map(|l| truncate(&sanitize_text(l), 1024)),
         zip_code: truncate(&sanitize_text(&b.zip), 10),
         city: truncate(&sanitize_text(&b.city), 1024),
         country: countries::document_country_name(&b.country_code).map(str::to_owned),
@@ -232,7 +247,12 @@ pub fn expected_totals(draft: &InvoiceDraft, rounding: Rounding) -> Totals {
         Rounding::None => Decimal::ZERO,
         Rounding::WholeKrona => krona(gross) - gross,
     };
-    Totals { net, vat, round_off, total: gross + round_off }
+    Totals {
+        net,
+        vat,
+        round_off,
+        total: gross + round_off,
+    }
 }
 
 #[cfg(test)]
@@ -263,7 +283,10 @@ mod tests {
         let d = invoice_draft(&tenant(), &sample(), &TenantSettings::default(), "7").unwrap();
         assert_eq!(d.rows.len(), 3);
         assert_eq!(d.rows[0].description, "T-shirt (TS-RED-L)");
-        assert_eq!((d.rows[0].account, d.rows[1].account, d.rows[2].account), (3001, 3003, 3001));
+        assert_eq!(
+            (d.rows[0].account, d.rows[1].account, d.rows[2].account),
+            (3001, 3003, 3001)
+        );
         assert_eq!(d.rows[2].description, "Frakt: PostNord");
         assert_eq!(d.external_reference, "fortsync:acme:1001");
         assert_eq!(d.country.as_deref(), Some("Sverige"));
@@ -273,7 +296,10 @@ mod tests {
 
     #[test]
     fn shipping_account_setting_overrides_the_sales_account() {
-        let s = TenantSettings { shipping_account: Some(3990), ..Default::default() };
+        let s = TenantSettings {
+            shipping_account: Some(3990),
+            ..Default::default()
+        };
         let d = invoice_draft(&tenant(), &sample(), &s, "7").unwrap();
         assert_eq!(d.rows[2].account, 3990);
     }
@@ -312,8 +338,14 @@ mod tests {
 
     #[test]
     fn vat_type_follows_country_and_vat_number() {
-        assert_eq!(vat_type("SE", CustomerKind::Company, Some("SE55")), VatType::Sevat);
-        assert_eq!(vat_type("DE", CustomerKind::Company, Some("DE1")), VatType::Eureversedvat);
+        assert_eq!(
+            vat_type("SE", CustomerKind::Company, Some("SE55")),
+            VatType::Sevat
+        );
+        assert_eq!(
+            vat_type("DE", CustomerKind::Company, Some("DE1")),
+            VatType::Eureversedvat
+        );
         assert_eq!(vat_type("DE", CustomerKind::Private, None), VatType::Euvat);
         assert_eq!(vat_type("NO", CustomerKind::Private, None), VatType::Export);
     }

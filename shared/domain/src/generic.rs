@@ -20,7 +20,10 @@ pub enum GenericOrderError {
 }
 
 fn field(field: &str, reason: impl Into<String>) -> GenericOrderError {
-    GenericOrderError::Field { field: field.to_owned(), reason: reason.into() }
+    GenericOrderError::Field {
+        field: field.to_owned(),
+        reason: reason.into(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -105,7 +108,11 @@ struct WireCharge {
 
 fn non_empty(name: &str, v: &str) -> Result<String, GenericOrderError> {
     let t = v.trim();
-    if t.is_empty() { Err(field(name, "must not be empty")) } else { Ok(t.to_owned()) }
+    if t.is_empty() {
+        Err(field(name, "must not be empty"))
+    } else {
+        Ok(t.to_owned())
+    }
 }
 
 fn vat_rate(name: &str, r: Decimal) -> Result<Decimal, GenericOrderError> {
@@ -127,7 +134,13 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
     let order_date = w
         .created_at
         .get(..10)
-        .filter(|d| time::Date::parse(d, &time::macros::format_description!("[year]-[month]-[day]")).is_ok())
+        .filter(|d| {
+            time::Date::parse(
+                d,
+                &time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .is_ok()
+        })
         .ok_or_else(|| field("created_at", "must start with a YYYY-MM-DD date"))?
         .to_owned();
     let currency = w.currency.trim().to_ascii_uppercase();
@@ -140,13 +153,19 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
     }
     let country = w.billing_address.country.trim().to_ascii_uppercase();
     if !countries::is_country_code(&country) {
-        return Err(field("billing_address.country", "must be an ISO 3166 alpha-2 code such as SE"));
+        return Err(field(
+            "billing_address.country",
+            "must be an ISO 3166 alpha-2 code such as SE",
+        ));
     }
     if w.lines.is_empty() {
         return Err(field("lines", "an order needs at least one line"));
     }
     if w.lines.len() > 500 {
-        return Err(field("lines", "Fortnox accepts at most 500 rows per document"));
+        return Err(field(
+            "lines",
+            "Fortnox accepts at most 500 rows per document",
+        ));
     }
     let mut lines = Vec::with_capacity(w.lines.len());
     for (i, l) in w.lines.into_iter().enumerate() {
@@ -158,7 +177,10 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
             return Err(field(&at("unit_price"), "must not be negative"));
         }
         if l.discount < Decimal::ZERO || l.discount > ore(l.unit_price * l.quantity) {
-            return Err(field(&at("discount"), "must be between 0 and the line amount"));
+            return Err(field(
+                &at("discount"),
+                "must be between 0 and the line amount",
+            ));
         }
         lines.push(OrderLine {
             sku: l.sku.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -172,7 +194,10 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
     let mut shipping = Vec::with_capacity(w.shipping.len());
     for (i, c) in w.shipping.into_iter().enumerate() {
         if c.amount < Decimal::ZERO {
-            return Err(field(&format!("shipping[{i}].amount"), "must not be negative"));
+            return Err(field(
+                &format!("shipping[{i}].amount"),
+                "must not be negative",
+            ));
         }
         shipping.push(Charge {
             name: non_empty(&format!("shipping[{i}].name"), &c.name)?,
@@ -180,7 +205,10 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
             vat_rate: vat_rate(&format!("shipping[{i}].vat_rate"), c.vat_rate)?,
         });
     }
-    let number = w.number.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let number = w
+        .number
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
     Ok(Order {
         number: number.unwrap_or_else(|| id.to_string()),
         id,
@@ -192,7 +220,10 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
             email,
             name: non_empty("customer.name", &w.customer.name)?,
             kind: w.customer.kind.unwrap_or_default(),
-            organisation_number: w.customer.organisation_number.filter(|s| !s.trim().is_empty()),
+            organisation_number: w
+                .customer
+                .organisation_number
+                .filter(|s| !s.trim().is_empty()),
             vat_number: w.customer.vat_number.filter(|s| !s.trim().is_empty()),
             phone: w.customer.phone.filter(|s| !s.trim().is_empty()),
         },
@@ -242,8 +273,13 @@ mod tests {
 
     #[test]
     fn refuses_unknown_fields_and_bad_values() {
-        let bad = SAMPLE.replace("\"note\"", "\"x\"").replace("\"total\"", "\"totl\"");
-        assert!(matches!(parse(bad.as_bytes()), Err(GenericOrderError::Json(_))));
+        let bad = SAMPLE
+            .replace("\"note\"", "\"x\"")
+            .replace("\"total\"", "\"totl\"");
+        assert!(matches!(
+            parse(bad.as_bytes()),
+            Err(GenericOrderError::Json(_))
+        ));
         let bad = SAMPLE.replace("\"quantity\": 2", "\"quantity\": 0");
         assert_eq!(
             parse(bad.as_bytes()).unwrap_err().to_string(),

@@ -22,9 +22,14 @@ impl TenantId {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         let ok = !s.is_empty()
             && s.len() <= 32
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-');
-        if ok { Ok(Self(s.to_owned())) } else { Err(IdError::BadTenant) }
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(IdError::BadTenant)
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -57,8 +62,13 @@ impl OrderId {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         let ok = !s.is_empty()
             && s.len() <= 38
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:#/".contains(c));
-        if ok { Ok(Self(s.to_owned())) } else { Err(IdError::BadOrder) }
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.:#/".contains(c));
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(IdError::BadOrder)
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0

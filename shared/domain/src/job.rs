@@ -38,6 +38,9 @@ mod tests {
         let s = serde_json::to_string(&j).unwrap();
         assert_eq!(s, r#"{"kind":"order","tenant":"acme","order_id":"1001"}"#);
         assert_eq!(serde_json::from_str::<Job>(&s).unwrap(), j);
-        assert!(serde_json::from_str::<Job>(r#"{"kind":"order","tenant":"BAD","order_id":"1"}"#).is_err());
+        assert!(
+            serde_json::from_str::<Job>(r#"{"kind":"order","tenant":"BAD","order_id":"1"}"#)
+                .is_err()
+        );
     }
 }

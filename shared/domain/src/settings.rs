@@ -29,7 +29,12 @@ pub struct SalesAccounts {
 
 impl Default for SalesAccounts {
     fn default() -> Self {
-        Self { vat25: 3001, vat12: 3002, vat6: 3003, vat0: 3004 }
+        Self {
+            vat25: 3001,
+            vat12: 3002,
+            vat6: 3003,
+            vat0: 3004,
+        }
     }
 }
 
@@ -91,12 +96,19 @@ impl TenantSettings {
             return Err(SettingsError::BadVersion);
         }
         let a = &self.sales_accounts;
-        for acc in [a.vat25, a.vat12, a.vat6, a.vat0].into_iter().chain(self.shipping_account) {
+        for acc in [a.vat25, a.vat12, a.vat6, a.vat0]
+            .into_iter()
+            .chain(self.shipping_account)
+        {
             if !(1000..=9999).contains(&acc) {
                 return Err(SettingsError::BadAccount(acc));
             }
         }
-        if self.our_reference.as_deref().is_some_and(|r| r.chars().count() > 50) {
+        if self
+            .our_reference
+            .as_deref()
+            .is_some_and(|r| r.chars().count() > 50)
+        {
             return Err(SettingsError::OurReferenceTooLong);
         }
         Ok(())
@@ -121,7 +133,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_accounts_and_unknown_keys() {
-        let s = TenantSettings { shipping_account: Some(35), ..Default::default() };
+        let s = TenantSettings {
+            shipping_account: Some(35),
+            ..Default::default()
+        };
         assert_eq!(s.validate(), Err(SettingsError::BadAccount(35)));
         assert!(serde_json::from_str::<TenantSettings>(r#"{"documnet":"none"}"#).is_err());
     }

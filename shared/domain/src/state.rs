@@ -64,7 +64,9 @@ impl OrderState {
 pub enum NextStep {
     MatchCustomer,
     /// `lookup_first`: an earlier attempt may have created the document.
-    CreateDocument { lookup_first: bool },
+    CreateDocument {
+        lookup_first: bool,
+    },
     Done,
     /// Stopped on a permanent error; only a replay continues it.
     Stopped,
@@ -133,9 +135,9 @@ impl OrderRecord {
     pub fn next_step(&self) -> NextStep {
         match self.state {
             OrderState::Received => NextStep::MatchCustomer,
-            OrderState::CustomerReady => {
-                NextStep::CreateDocument { lookup_first: self.document_attempted }
-            }
+            OrderState::CustomerReady => NextStep::CreateDocument {
+                lookup_first: self.document_attempted,
+            },
             OrderState::DocumentPending => NextStep::CreateDocument { lookup_first: true },
             OrderState::DocumentCreated | OrderState::Skipped => NextStep::Done,
             OrderState::Failed => NextStep::Stopped,
@@ -145,7 +147,10 @@ impl OrderRecord {
     /// Move to `next`, refusing transitions the machine does not allow.
     pub fn advance(&mut self, next: OrderState, now: &str) -> Result<(), IllegalTransition> {
         if !self.state.can_move_to(next) {
-            return Err(IllegalTransition { from: self.state, to: next });
+            return Err(IllegalTransition {
+                from: self.state,
+                to: next,
+            });
         }
         if next == OrderState::DocumentPending {
             self.document_attempted = true;
@@ -182,9 +187,17 @@ mod tests {
         let mut r = record();
         assert_eq!(r.next_step(), NextStep::MatchCustomer);
         r.advance(OrderState::CustomerReady, "t1").unwrap();
-        assert_eq!(r.next_step(), NextStep::CreateDocument { lookup_first: false });
+        assert_eq!(
+            r.next_step(),
+            NextStep::CreateDocument {
+                lookup_first: false
+            }
+        );
         r.advance(OrderState::DocumentPending, "t2").unwrap();
-        assert_eq!(r.next_step(), NextStep::CreateDocument { lookup_first: true });
+        assert_eq!(
+            r.next_step(),
+            NextStep::CreateDocument { lookup_first: true }
+        );
         r.advance(OrderState::DocumentCreated, "t3").unwrap();
         assert_eq!(r.next_step(), NextStep::Done);
         assert!(r.state.is_done());
@@ -208,6 +221,9 @@ mod tests {
         r.advance(OrderState::Failed, "t").unwrap();
         r.advance(OrderState::Received, "t").unwrap();
         r.advance(OrderState::CustomerReady, "t").unwrap();
-        assert_eq!(r.next_step(), NextStep::CreateDocument { lookup_first: true });
+        assert_eq!(
+            r.next_step(),
+            NextStep::CreateDocument { lookup_first: true }
+        );
     }
 }

@@ -19,14 +19,21 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_retries: 4, base_delay: Duration::from_millis(1000), max_delay: Duration::from_secs(8) }
+        Self {
+            max_retries: 4,
+            base_delay: Duration::from_millis(1000),
+            max_delay: Duration::from_secs(8),
+        }
     }
 }
 
 impl RetryPolicy {
     /// Exponential with full jitter: base·2^attempt, capped, scaled by a random factor in [0.5, 1].
     fn delay(&self, attempt: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(1u32 << attempt.min(16)).min(self.max_delay);
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_delay);
         let factor = rand::rng().random_range(0.5..=1.0);
         exp.mul_f32(factor)
     }
@@ -74,10 +81,20 @@ impl FortnoxClient {
     }
 
     pub fn take_calls(&self) -> Vec<ApiCall> {
-        self.calls.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default()
+        self.calls
+            .lock()
+            .map(|mut c| std::mem::take(&mut *c))
+            .unwrap_or_default()
     }
 
-    fn record(&self, method: &str, path: &str, status: Option<u16>, started: Instant, code: Option<u64>) {
+    fn record(
+        &self,
+        method: &str,
+        path: &str,
+        status: Option<u16>,
+        started: Instant,
+        code: Option<u64>,
+    ) {
         let call = ApiCall {
             method: method.to_owned(),
             path: path.to_owned(),
@@ -90,16 +107,31 @@ impl FortnoxClient {
         }
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, FortnoxError> {
-        self.send(reqwest::Method::GET, path, query, None::<&()>, true).await
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, FortnoxError> {
+        self.send(reqwest::Method::GET, path, query, None::<&()>, true)
+            .await
     }
 
-    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, FortnoxError> {
-        self.send(reqwest::Method::POST, path, &[], Some(body), false).await
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, FortnoxError> {
+        self.send(reqwest::Method::POST, path, &[], Some(body), false)
+            .await
     }
 
-    pub async fn put<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: Option<&B>) -> Result<T, FortnoxError> {
-        self.send(reqwest::Method::PUT, path, &[], body, false).await
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, FortnoxError> {
+        self.send(reqwest::Method::PUT, path, &[], body, false)
+            .await
     }
 
     async fn send<B: Serialize, T: DeserializeOwned>(
@@ -132,8 +164,13 @@ impl FortnoxClient {
                     match text {
                         Ok(text) if (200..300).contains(&status) => {
                             self.record(method.as_str(), path, Some(status), started, None);
-                            let body = if text.trim().is_empty() { "null" } else { &text };
-                            return serde_json::from_str(body).map_err(|e| FortnoxError::Decode(format!("{path}: {e}")));
+                            let body = if text.trim().is_empty() {
+                                "null"
+                            } else {
+                                &text
+                            };
+                            return serde_json::from_str(body)
+                                .map_err(|e| FortnoxError::Decode(format!("{path}: {e}")));
                         }
                         Ok(text) => {
                             let e = api_error(status, &text);
@@ -153,8 +190,9 @@ impl FortnoxClient {
             };
             // 429 means the request was not processed, so even writes may be resent.
             let rate_limited = err.status() == Some(429);
-            let retry_read = idempotent && matches!(err, FortnoxError::Timeout | FortnoxError::Connect(_))
-                || idempotent && err.status().is_some_and(|s| s >= 500);
+            let transient = matches!(err, FortnoxError::Timeout | FortnoxError::Connect(_))
+                || err.status().is_some_and(|s| s >= 500);
+            let retry_read = idempotent && transient;
             if (rate_limited || retry_read) && attempt < self.retry.max_retries {
                 tokio::time::sleep(self.retry.delay(attempt)).await;
                 attempt += 1;
@@ -191,7 +229,11 @@ impl FortnoxClient {
 }
 
 fn transport(e: &reqwest::Error) -> FortnoxError {
-    if e.is_timeout() { FortnoxError::Timeout } else { FortnoxError::Connect(e.to_string()) }
+    if e.is_timeout() {
+        FortnoxError::Timeout
+    } else {
+        FortnoxError::Connect(e.to_string())
+    }
 }
 
 fn api_error(status: u16, body: &str) -> FortnoxError {
@@ -203,8 +245,16 @@ fn api_error(status: u16, body: &str) -> FortnoxError {
         };
     }
     if let Ok(o) = serde_json::from_str::<OAuthError>(body) {
-        return FortnoxError::Api { status, code: None, message: o.error_description.unwrap_or(o.error) };
+        return FortnoxError::Api {
+            status,
+            code: None,
+            message: o.error_description.unwrap_or(o.error),
+        };
     }
     // Unknown shape: keep it short, bodies can echo customer data.
-    FortnoxError::Api { status, code: None, message: body.chars().take(120).collect() }
+    FortnoxError::Api {
+        status,
+        code: None,
+        message: body.chars().take(120).collect(),
+    }
 }

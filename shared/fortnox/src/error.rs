@@ -7,7 +7,11 @@ use thiserror::Error;
 pub enum FortnoxError {
     /// Fortnox answered with an error status.
     #[error("Fortnox answered {status}{}: {message}", code.map(|c| format!(" (code {c})")).unwrap_or_default())]
-    Api { status: u16, code: Option<u64>, message: String },
+    Api {
+        status: u16,
+        code: Option<u64>,
+        message: String,
+    },
     #[error("Fortnox rate limit still exceeded after {0} retries")]
     RateLimited(u32),
     #[error("Fortnox did not answer in time")]
@@ -23,8 +27,12 @@ pub enum FortnoxError {
 impl Classify for FortnoxError {
     fn class(&self) -> ErrorClass {
         match self {
-            FortnoxError::Api { status, .. } if *status >= 500 || *status == 429 => ErrorClass::Retryable,
-            FortnoxError::RateLimited(_) | FortnoxError::Timeout | FortnoxError::Connect(_) => ErrorClass::Retryable,
+            FortnoxError::Api { status, .. } if *status >= 500 || *status == 429 => {
+                ErrorClass::Retryable
+            }
+            FortnoxError::RateLimited(_) | FortnoxError::Timeout | FortnoxError::Connect(_) => {
+                ErrorClass::Retryable
+            }
             _ => ErrorClass::Permanent,
         }
     }
@@ -64,12 +72,20 @@ impl FortnoxError {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 impl From<FortnoxError> for AccountingError {
     fn from(e: FortnoxError) -> Self {
-        AccountingError { class: e.class(), status: e.status(), code: e.code(), advice: e.advice(), message: e.to_string() }
+        AccountingError {
+            class: e.class(),
+            status: e.status(),
+            code: e.code(),
+            advice: e.advice(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -79,7 +95,11 @@ mod tests {
 
     #[test]
     fn statuses_are_classified() {
-        let api = |status, code| FortnoxError::Api { status, code, message: "x".into() };
+        let api = |status, code| FortnoxError::Api {
+            status,
+            code,
+            message: "x".into(),
+        };
         assert!(api(500, None).is_retryable());
         assert!(api(503, None).is_retryable());
         assert!(api(429, None).is_retryable());
@@ -91,9 +111,17 @@ mod tests {
 
     #[test]
     fn codes_become_advice() {
-        let e = FortnoxError::Api { status: 400, code: Some(2001304), message: "Kontot hittades inte".into() };
+        let e = FortnoxError::Api {
+            status: 400,
+            code: Some(2001304),
+            message: "Kontot hittades inte".into(),
+        };
         let a = AccountingError::from(e);
         assert_eq!(a.code, Some(2001304));
-        assert!(a.advice.unwrap().starts_with("An account on the document does not exist"));
+        assert!(
+            a.advice
+                .unwrap()
+                .starts_with("An account on the document does not exist")
+        );
     }
 }

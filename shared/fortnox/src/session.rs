@@ -7,7 +7,9 @@ use crate::throttle::Throttle;
 use crate::wire::*;
 use async_trait::async_trait;
 use fortsync_app::secrets::{SecretCache, SecretNames};
-use fortsync_app::{Accounting, AccountingConnector, AccountingError, ApiCall, Clock, CreatedDocument};
+use fortsync_app::{
+    Accounting, AccountingConnector, AccountingError, ApiCall, Clock, CreatedDocument,
+};
 use fortsync_domain::document::{CustomerDraft, InvoiceDraft};
 use fortsync_domain::tenant::Tenant;
 use serde::{Deserialize, Serialize};
@@ -71,13 +73,21 @@ impl Accounting for FortnoxSession {
     async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError> {
         let all = self
             .client
-            .list_all("/3/customers", &[("email", email.to_owned())], |p: CustomerList| (p.customers, p.meta))
+            .list_all(
+                "/3/customers",
+                &[("email", email.to_owned())],
+                |p: CustomerList| (p.customers, p.meta),
+            )
             .await?;
         // Fortnox matches substrings (a@b.se also finds xa@b.se): compare exactly. Several exact
         // matches: the lowest customer number, the oldest, is the stable choice.
         let mut exact: Vec<_> = all
             .into_iter()
-            .filter(|c| c.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email)))
+            .filter(|c| {
+                c.email
+                    .as_deref()
+                    .is_some_and(|e| e.trim().eq_ignore_ascii_case(email))
+            })
             .map(|c| c.customer_number)
             .collect();
         exact.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
@@ -106,17 +116,25 @@ impl Accounting for FortnoxSession {
         Ok(created.customer.customer_number)
     }
 
-    async fn find_invoice_by_reference(&self, reference: &str) -> Result<Option<CreatedDocument>, AccountingError> {
+    async fn find_invoice_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
         let all = self
             .client
-            .list_all("/3/invoices", &[("externalinvoicereference1", reference.to_owned())], |p: InvoiceList| {
-                (p.invoices, p.meta)
-            })
+            .list_all(
+                "/3/invoices",
+                &[("externalinvoicereference1", reference.to_owned())],
+                |p: InvoiceList| (p.invoices, p.meta),
+            )
             .await?;
         Ok(all
             .into_iter()
             .find(|i| i.external_invoice_reference1.as_deref() == Some(reference))
-            .map(|i| CreatedDocument { number: i.document_number, total: i.total }))
+            .map(|i| CreatedDocument {
+                number: i.document_number,
+                total: i.total,
+            }))
     }
 
     async fn create_invoice(&self, d: &InvoiceDraft) -> Result<CreatedDocument, AccountingError> {
@@ -154,7 +172,10 @@ impl Accounting for FortnoxSession {
             },
         };
         let created: InvoiceCreated = self.client.post("/3/invoices", &body).await?;
-        Ok(CreatedDocument { number: created.invoice.document_number, total: created.invoice.total })
+        Ok(CreatedDocument {
+            number: created.invoice.document_number,
+            total: created.invoice.total,
+        })
     }
 
     fn take_calls(&self) -> Vec<ApiCall> {

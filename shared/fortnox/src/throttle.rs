@@ -22,17 +22,26 @@ impl Default for Throttle {
 
 impl Throttle {
     pub fn new(limit: usize, window: Duration) -> Self {
-        Self { limit: limit.max(1), window, sent: Mutex::new(HashMap::new()) }
+        Self {
+            limit: limit.max(1),
+            window,
+            sent: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Wait until one more request for `key` fits in the window, then count it.
     pub async fn acquire(&self, key: &str) {
         loop {
             let wait = {
-                let Ok(mut map) = self.sent.lock() else { return };
+                let Ok(mut map) = self.sent.lock() else {
+                    return;
+                };
                 let q = map.entry(key.to_owned()).or_default();
                 let now = Instant::now();
-                while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+                while q
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= self.window)
+                {
                     q.pop_front();
                 }
                 if q.len() < self.limit {
@@ -40,7 +49,9 @@ impl Throttle {
                     return;
                 }
                 // The oldest request leaves the window at front + window.
-                q.front().map(|t| (*t + self.window).saturating_duration_since(now)).unwrap_or_default()
+                q.front()
+                    .map(|t| (*t + self.window).saturating_duration_since(now))
+                    .unwrap_or_default()
             };
             tokio::time::sleep(wait + Duration::from_millis(5)).await;
         }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Serialize a `Decimal` as a JSON number with its exact digits.
 pub fn number<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    let raw = serde_json::value::RawValue::from_string(v.normalize().to_string()).map_err(serde::ser::Error::custom)?;
+    let raw = serde_json::value::RawValue::from_string(v.normalize().to_string())
+        .map_err(serde::ser::Error::custom)?;
     raw.serialize(s)
 }
 
@@ -27,7 +28,11 @@ pub fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 #[derive(Debug, Deserialize)]
 pub struct ErrorEnvelope {
-    #[serde(rename = "ErrorInformation", alias = "errorInformation", alias = "errorinformation")]
+    #[serde(
+        rename = "ErrorInformation",
+        alias = "errorInformation",
+        alias = "errorinformation"
+    )]
     pub error_information: ErrorInformation,
 }
 
@@ -60,7 +65,9 @@ pub struct MetaInformation {
 }
 
 fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(lenient::option(d)?.and_then(|v| u32::try_from(v).ok()).unwrap_or(0))
+    Ok(lenient::option(d)?
+        .and_then(|v| u32::try_from(v).ok())
+        .unwrap_or(0))
 }
 
 #[derive(Debug, Serialize)]
@@ -223,9 +230,15 @@ mod tests {
         assert_eq!(l.invoices[0].total, dec!(1250.50));
         assert_eq!(l.invoices[1].document_number, "13");
         assert_eq!(l.meta.total_pages, 2);
-        let e: ErrorEnvelope = serde_json::from_str(r#"{"ErrorInformation":{"Error":1,"Message":"Fel","Code":"2000359"}}"#).unwrap();
+        let e: ErrorEnvelope = serde_json::from_str(
+            r#"{"ErrorInformation":{"Error":1,"Message":"Fel","Code":"2000359"}}"#,
+        )
+        .unwrap();
         assert_eq!(e.error_information.code, Some(2000359));
-        let e: ErrorEnvelope = serde_json::from_str(r#"{"ErrorInformation":{"error":1,"message":"Fel","code":2001304}}"#).unwrap();
+        let e: ErrorEnvelope = serde_json::from_str(
+            r#"{"ErrorInformation":{"error":1,"message":"Fel","code":2001304}}"#,
+        )
+        .unwrap();
         assert_eq!(e.error_information.code, Some(2001304));
     }
 }

@@ -32,17 +32,25 @@ impl Config {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let req = |k: &'static str| get(k).filter(|v| !v.trim().is_empty()).ok_or(ConfigError::Missing(k));
+        let req = |k: &'static str| {
+            get(k)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or(ConfigError::Missing(k))
+        };
         let max_body_bytes = match get(MAX_BODY_BYTES) {
-            Some(v) => v.parse().map_err(|_| ConfigError::Invalid(MAX_BODY_BYTES))?,
+            Some(v) => v
+                .parse()
+                .map_err(|_| ConfigError::Invalid(MAX_BODY_BYTES))?,
             None => 256 * 1024,
         };
         Ok(Self {
             table: req(TABLE)?,
             queue_url: req(QUEUE_URL)?,
             secret_prefix: req(SECRET_PREFIX)?,
-            fortnox_api_base: get(FORTNOX_API_BASE).unwrap_or_else(|| "https://api.fortnox.se".into()),
-            fortnox_auth_base: get(FORTNOX_AUTH_BASE).unwrap_or_else(|| "https://apps.fortnox.se".into()),
+            fortnox_api_base: get(FORTNOX_API_BASE)
+                .unwrap_or_else(|| "https://api.fortnox.se".into()),
+            fortnox_auth_base: get(FORTNOX_AUTH_BASE)
+                .unwrap_or_else(|| "https://apps.fortnox.se".into()),
             max_body_bytes,
         })
     }
@@ -55,7 +63,10 @@ mod tests {
     #[test]
     fn names_the_missing_variable() {
         let e = Config::from_lookup(|_| None).unwrap_err();
-        assert_eq!(e.to_string(), "environment variable FORTSYNC_TABLE is not set");
+        assert_eq!(
+            e.to_string(),
+            "environment variable FORTSYNC_TABLE is not set"
+        );
     }
 
     #[test]

@@ -32,19 +32,28 @@ async fn order_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let delivery = Delivery { tenant: &tenant, platform: &platform, headers: &headers, body: &body };
+    let delivery = Delivery {
+        tenant: &tenant,
+        platform: &platform,
+        headers: &headers,
+        body: &body,
+    };
     match ingress::receive_order(&deps, delivery).await {
         Ok(Accepted::Queued { order_id }) => {
             tracing::info!(tenant = %tenant, order = %order_id, "order queued");
-            reply(StatusCode::ACCEPTED, json!({"status": "queued", "order_id": order_id}))
+            reply(
+                StatusCode::ACCEPTED,
+                json!({"status": "queued", "order_id": order_id}),
+            )
         }
         Ok(Accepted::Duplicate) => {
             tracing::info!(tenant = %tenant, "duplicate delivery dropped");
             reply(StatusCode::OK, json!({"status": "duplicate"}))
         }
-        Ok(Accepted::AlreadySynced { order_id }) => {
-            reply(StatusCode::OK, json!({"status": "already_synced", "order_id": order_id}))
-        }
+        Ok(Accepted::AlreadySynced { order_id }) => reply(
+            StatusCode::OK,
+            json!({"status": "already_synced", "order_id": order_id}),
+        ),
         Err(e) => {
             let status = match &e {
                 IngressError::NotFound => StatusCode::NOT_FOUND,
@@ -67,7 +76,10 @@ async fn order_webhook(
 }
 
 async fn not_implemented() -> Response {
-    reply(StatusCode::NOT_IMPLEMENTED, json!({"error": "not implemented yet"}))
+    reply(
+        StatusCode::NOT_IMPLEMENTED,
+        json!({"error": "not implemented yet"}),
+    )
 }
 
 /// `GET /connect` (next: the OAuth connect flow).

@@ -21,7 +21,11 @@ use std::time::Duration;
 pub enum Backend {
     Memory,
     /// Real AWS protocol against `AWS_ENDPOINT_URL` (moto) or AWS itself.
-    Aws { table: String, queue_url: String, dead_letter_url: String },
+    Aws {
+        table: String,
+        queue_url: String,
+        dead_letter_url: String,
+    },
 }
 
 pub struct StackOptions {
@@ -69,9 +73,16 @@ async fn ports(backend: &Backend) -> Ports {
                 consumer: queue,
             }
         }
-        Backend::Aws { table, queue_url, dead_letter_url } => {
+        Backend::Aws {
+            table,
+            queue_url,
+            dead_letter_url,
+        } => {
             let sdk = fortsync_aws::load_config().await;
-            let store = Arc::new(DynamoStore::new(fortsync_aws::dynamo_client::Client::new(&sdk), table));
+            let store = Arc::new(DynamoStore::new(
+                fortsync_aws::dynamo_client::Client::new(&sdk),
+                table,
+            ));
             let queue = Arc::new(SqsQueue::new(
                 fortsync_aws::sqs_client::Client::new(&sdk),
                 queue_url,
@@ -82,7 +93,9 @@ async fn ports(backend: &Backend) -> Ports {
                 deliveries: store.clone(),
                 orders: store.clone(),
                 audit: store,
-                secrets: Arc::new(SecretsManagerStore::new(fortsync_aws::secrets_client::Client::new(&sdk))),
+                secrets: Arc::new(SecretsManagerStore::new(
+                    fortsync_aws::secrets_client::Client::new(&sdk),
+                )),
                 queue: queue.clone(),
                 consumer: queue,
             }
@@ -100,7 +113,10 @@ impl Stack {
             deliveries: p.deliveries,
             orders: p.orders.clone(),
             queue: p.queue,
-            secrets: Arc::new(SecretCache::new(p.secrets.clone(), Duration::from_secs(300))),
+            secrets: Arc::new(SecretCache::new(
+                p.secrets.clone(),
+                Duration::from_secs(300),
+            )),
             names: names.clone(),
             clock: clock.clone(),
             max_body_bytes: opts.max_body_bytes,
@@ -110,7 +126,8 @@ impl Stack {
             orders: p.orders.clone(),
             audit: p.audit.clone(),
             accounting: Arc::new(FortnoxConnector {
-                http: FortnoxClient::http_client(opts.fortnox_timeout).map_err(|e| e.to_string())?,
+                http: FortnoxClient::http_client(opts.fortnox_timeout)
+                    .map_err(|e| e.to_string())?,
                 api_base: opts.fortnox_api_base,
                 secrets: Arc::new(SecretCache::new(p.secrets.clone(), Duration::from_secs(1))),
                 names: names.clone(),
@@ -144,10 +161,18 @@ impl Stack {
 
     /// Register a tenant with a directly provisioned Fortnox token and a webhook secret (the
     /// OAuth connect flow will do this for real).
-    pub async fn connect_tenant(&self, tenant: &Tenant, token: &StoredToken, webhook_secret: &str) -> Result<(), String> {
+    pub async fn connect_tenant(
+        &self,
+        tenant: &Tenant,
+        token: &StoredToken,
+        webhook_secret: &str,
+    ) -> Result<(), String> {
         let token_json = serde_json::to_string(token).map_err(|e| e.to_string())?;
         self.secrets
-            .put_secret(&self.names.fortnox_token(&tenant.id), &SecretString::new(token_json))
+            .put_secret(
+                &self.names.fortnox_token(&tenant.id),
+                &SecretString::new(token_json),
+            )
             .await
             .map_err(|e| e.to_string())?;
         let webhook = serde_json::json!({"current": webhook_secret}).to_string();
@@ -155,7 +180,10 @@ impl Stack {
             .put_secret(&self.names.webhook(&tenant.id), &SecretString::new(webhook))
             .await
             .map_err(|e| e.to_string())?;
-        self.tenants.put_tenant(tenant).await.map_err(|e| e.to_string())
+        self.tenants
+            .put_tenant(tenant)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Feed queued jobs to the worker until the queue is empty (or `max_rounds` batches).
@@ -180,7 +208,10 @@ impl Stack {
                 .collect();
             let (response, dispositions) = handle_batch(&self.worker, event).await;
             for m in &received {
-                let failed = response.batch_item_failures.iter().any(|f| f.item_identifier == m.message_id);
+                let failed = response
+                    .batch_item_failures
+                    .iter()
+                    .any(|f| f.item_identifier == m.message_id);
                 let done = if failed {
                     self.consumer.retry_after(&m.receipt, 0).await
                 } else {

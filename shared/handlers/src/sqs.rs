@@ -15,7 +15,10 @@ pub enum Disposition {
 /// Each record is its own error boundary: a poison message fails alone (and reaches the DLQ
 /// after maxReceiveCount), never the whole batch. Records run one after another: they share
 /// the tenant's Fortnox rate budget, so parallelism would only buy 429s.
-pub async fn handle_batch(deps: &WorkerDeps, event: SqsEvent) -> (SqsBatchResponse, Vec<Disposition>) {
+pub async fn handle_batch(
+    deps: &WorkerDeps,
+    event: SqsEvent,
+) -> (SqsBatchResponse, Vec<Disposition>) {
     let mut response = SqsBatchResponse::default();
     let mut dispositions = Vec::new();
     for message in event.records {
@@ -37,7 +40,10 @@ async fn handle_message(deps: &WorkerDeps, message: &SqsMessage) -> Disposition 
     let job: Job = match message.body.as_deref().map(serde_json::from_str) {
         Some(Ok(job)) => job,
         _ => {
-            tracing::error!(message_id = id, "unreadable job: left for the dead-letter queue");
+            tracing::error!(
+                message_id = id,
+                "unreadable job: left for the dead-letter queue"
+            );
             return Disposition::Retry("unreadable job".into());
         }
     };

@@ -29,9 +29,18 @@ impl AwsPorts {
     pub async fn build(config: &Config) -> Self {
         let sdk = fortsync_aws::load_config().await;
         Self {
-            store: Arc::new(DynamoStore::new(aws_sdk_dynamodb_client(&sdk), &config.table)),
-            queue: Arc::new(SqsQueue::new(aws_sdk_sqs_client(&sdk), &config.queue_url, None)),
-            secrets: Arc::new(SecretsManagerStore::new(aws_sdk_secretsmanager_client(&sdk))),
+            store: Arc::new(DynamoStore::new(
+                aws_sdk_dynamodb_client(&sdk),
+                &config.table,
+            )),
+            queue: Arc::new(SqsQueue::new(
+                aws_sdk_sqs_client(&sdk),
+                &config.queue_url,
+                None,
+            )),
+            secrets: Arc::new(SecretsManagerStore::new(aws_sdk_secretsmanager_client(
+                &sdk,
+            ))),
             clock: Arc::new(SystemClock),
         }
     }
@@ -75,6 +84,8 @@ fn aws_sdk_dynamodb_client(sdk: &aws_config::SdkConfig) -> fortsync_aws::dynamo_
 fn aws_sdk_sqs_client(sdk: &aws_config::SdkConfig) -> fortsync_aws::sqs_client::Client {
     fortsync_aws::sqs_client::Client::new(sdk)
 }
-fn aws_sdk_secretsmanager_client(sdk: &aws_config::SdkConfig) -> fortsync_aws::secrets_client::Client {
+fn aws_sdk_secretsmanager_client(
+    sdk: &aws_config::SdkConfig,
+) -> fortsync_aws::secrets_client::Client {
     fortsync_aws::secrets_client::Client::new(sdk)
 }

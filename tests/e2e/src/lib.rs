@@ -9,7 +9,10 @@ pub const SECRET: &str = "e2e-webhook-secret";
 
 /// Sample orders shared with `make demo`.
 pub fn fixture(name: &str) -> String {
-    let path = format!("{}/../fixtures/generic/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../fixtures/generic/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
 }
 
@@ -40,7 +43,10 @@ pub struct Shop {
 
 impl Shop {
     pub fn new(env: &LocalEnv) -> Self {
-        Self { client: reqwest::Client::new(), url: format!("{}/webhooks/{}/generic", env.base_url, env.tenant) }
+        Self {
+            client: reqwest::Client::new(),
+            url: format!("{}/webhooks/{}/generic", env.base_url, env.tenant),
+        }
     }
 
     /// POST with a valid signature and an optional delivery id; returns (status, JSON body).
@@ -49,15 +55,27 @@ impl Shop {
         self.post(body, Some(&sig), delivery_id).await
     }
 
-    pub async fn post(&self, body: &str, signature: Option<&str>, delivery_id: Option<&str>) -> (u16, serde_json::Value) {
-        let mut req = self.client.post(&self.url).header("content-type", "application/json").body(body.to_owned());
+    pub async fn post(
+        &self,
+        body: &str,
+        signature: Option<&str>,
+        delivery_id: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(body.to_owned());
         if let Some(s) = signature {
             req = req.header("x-fortsync-signature", s);
         }
         if let Some(d) = delivery_id {
             req = req.header("x-fortsync-delivery-id", d);
         }
-        let resp = req.send().await.unwrap_or_else(|e| panic!("webhook POST: {e}"));
+        let resp = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("webhook POST: {e}"));
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or_default())
     }

@@ -24,8 +24,20 @@ async fn memory_stack() -> Stack {
     })
     .await
     .unwrap();
-    let token = StoredToken { access_token: "t".into(), refresh_token: None, expires_at: i64::MAX / 2, scope: None };
-    stack.connect_tenant(&Tenant::new(TenantId::parse("acme").unwrap()), &token, "fixture-secret").await.unwrap();
+    let token = StoredToken {
+        access_token: "t".into(),
+        refresh_token: None,
+        expires_at: i64::MAX / 2,
+        scope: None,
+    };
+    stack
+        .connect_tenant(
+            &Tenant::new(TenantId::parse("acme").unwrap()),
+            &token,
+            "fixture-secret",
+        )
+        .await
+        .unwrap();
     stack
 }
 
@@ -43,7 +55,8 @@ async fn an_api_gateway_v2_event_with_a_base64_body_verifies_and_is_queued() {
 #[tokio::test]
 async fn a_tampered_api_gateway_body_is_refused() {
     let stack = memory_stack().await;
-    let event = fixture("apigw-v2-order-webhook.json").replace("\"isBase64Encoded\": true", "\"isBase64Encoded\": false");
+    let event = fixture("apigw-v2-order-webhook.json")
+        .replace("\"isBase64Encoded\": true", "\"isBase64Encoded\": false");
     let request = lambda_http::request::from_str(&event).unwrap();
     let response = stack.router().oneshot(request).await.unwrap();
     assert_eq!(response.status(), 401);
@@ -53,16 +66,30 @@ async fn a_tampered_api_gateway_body_is_refused() {
 #[tokio::test]
 async fn a_mixed_sqs_batch_fails_only_its_unreadable_messages() {
     let stack = memory_stack().await;
-    let event: aws_lambda_events::sqs::SqsEvent = serde_json::from_str(&fixture("sqs-batch-mixed.json")).unwrap();
+    let event: aws_lambda_events::sqs::SqsEvent =
+        serde_json::from_str(&fixture("sqs-batch-mixed.json")).unwrap();
     let (response, dispositions) = fortsync_handlers::sqs::handle_batch(&stack.worker, event).await;
-    let failed: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
-    assert_eq!(failed, ["22222222-2222-2222-2222-222222222222", "33333333-3333-3333-3333-333333333333"]);
-    assert!(matches!(&dispositions[0], fortsync_handlers::sqs::Disposition::Done(d) if d.contains("dropped")));
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "22222222-2222-2222-2222-222222222222",
+            "33333333-3333-3333-3333-333333333333"
+        ]
+    );
+    assert!(
+        matches!(&dispositions[0], fortsync_handlers::sqs::Disposition::Done(d) if d.contains("dropped"))
+    );
 }
 
 #[tokio::test]
 async fn the_hourly_schedule_input_is_acknowledged_honestly() {
-    let input: fortsync_handlers::schedule::ScheduleInput = serde_json::from_str(&fixture("schedule-hourly.json")).unwrap();
+    let input: fortsync_handlers::schedule::ScheduleInput =
+        serde_json::from_str(&fixture("schedule-hourly.json")).unwrap();
     let out = fortsync_handlers::schedule::handle(input).await;
     assert_eq!(out["status"], "not_implemented");
     assert_eq!(out["kind"], "hourly");

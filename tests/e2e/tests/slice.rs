@@ -21,7 +21,11 @@ async fn the_same_order_delivered_five_times_becomes_exactly_one_invoice() {
         statuses.push(shop.deliver(&body, None).await.0);
     }
     assert_eq!(statuses, [202, 200, 200, 200, 200]);
-    assert_eq!(env.sim.request_log().len(), 0, "the webhook path never calls Fortnox");
+    assert_eq!(
+        env.sim.request_log().len(),
+        0,
+        "the webhook path never calls Fortnox"
+    );
 
     env.stack.pump(10).await.unwrap();
 
@@ -33,24 +37,62 @@ async fn the_same_order_delivered_five_times_becomes_exactly_one_invoice() {
     assert_eq!(inv["Country"], "Sverige");
     assert_eq!(env.sim.customers(env.fortnox_tenant).len(), 1);
 
-    let rec = env.stack.orders.get_order(&env.tenant, &id("1001")).await.unwrap().unwrap();
+    let rec = env
+        .stack
+        .orders
+        .get_order(&env.tenant, &id("1001"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(rec.state, OrderState::DocumentCreated);
-    assert_eq!(rec.document_number.as_deref(), inv["DocumentNumber"].as_str());
-    assert_eq!(rec.fortnox_total, Some(rust_decimal::Decimal::new(44700, 2)));
+    assert_eq!(
+        rec.document_number.as_deref(),
+        inv["DocumentNumber"].as_str()
+    );
+    assert_eq!(
+        rec.fortnox_total,
+        Some(rust_decimal::Decimal::new(44700, 2))
+    );
     assert_eq!(rec.total_difference, None);
     assert_eq!(rec.lease_until, None);
 
-    let trail = env.stack.audit.list(&env.tenant, &id("1001")).await.unwrap();
-    let steps: Vec<_> = trail.iter().filter(|e| e.step != "fortnox_call").map(|e| (e.step.as_str(), e.outcome.as_str())).collect();
+    let trail = env
+        .stack
+        .audit
+        .list(&env.tenant, &id("1001"))
+        .await
+        .unwrap();
+    let steps: Vec<_> = trail
+        .iter()
+        .filter(|e| e.step != "fortnox_call")
+        .map(|e| (e.step.as_str(), e.outcome.as_str()))
+        .collect();
     assert_eq!(steps, [("customer", "created"), ("invoice", "created")]);
-    let calls: Vec<_> = trail.iter().filter_map(|e| e.call.as_ref()).map(|c| (c.method.as_str(), c.path.as_str())).collect();
-    assert_eq!(calls, [("GET", "/3/customers"), ("POST", "/3/customers"), ("POST", "/3/invoices")]);
+    let calls: Vec<_> = trail
+        .iter()
+        .filter_map(|e| e.call.as_ref())
+        .map(|c| (c.method.as_str(), c.path.as_str()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET", "/3/customers"),
+            ("POST", "/3/customers"),
+            ("POST", "/3/invoices")
+        ]
+    );
     let text = serde_json::to_string(&trail).unwrap();
-    assert!(!text.contains("Bearer") && !text.contains("anna.svensson"), "no tokens or query strings in the audit trail");
+    assert!(
+        !text.contains("Bearer") && !text.contains("anna.svensson"),
+        "no tokens or query strings in the audit trail"
+    );
 
     // A later delivery of the synced order is answered without queueing anything.
     let (status, body_json) = shop.deliver(&body, Some("late-delivery")).await;
-    assert_eq!((status, body_json["status"].as_str()), (200, Some("already_synced")));
+    assert_eq!(
+        (status, body_json["status"].as_str()),
+        (200, Some("already_synced"))
+    );
     assert!(env.stack.pump(10).await.unwrap().is_empty());
 }
 
@@ -74,19 +116,35 @@ async fn concurrent_deliveries_with_distinct_ids_still_make_one_invoice() {
 async fn a_fortnox_outage_is_retried_through_the_queue_without_duplicates() {
     let env = moto_env("slice-outage", |_| {}).await;
     let shop = Shop::new(&env);
-    env.sim.inject_fault(Fault { count: 1, ..Fault::status("POST", "/3/invoices", 503) });
+    env.sim.inject_fault(Fault {
+        count: 1,
+        ..Fault::status("POST", "/3/invoices", 503)
+    });
     assert_eq!(shop.deliver(&fixture("order-1001-anna"), None).await.0, 202);
     let dispositions = env.stack.pump(10).await.unwrap();
-    assert_eq!(dispositions.len(), 2, "first attempt retried, second completes: {dispositions:?}");
+    assert_eq!(
+        dispositions.len(),
+        2,
+        "first attempt retried, second completes: {dispositions:?}"
+    );
     assert_eq!(env.sim.invoices(env.fortnox_tenant).len(), 1);
-    let rec = env.stack.orders.get_order(&env.tenant, &id("1001")).await.unwrap().unwrap();
+    let rec = env
+        .stack
+        .orders
+        .get_order(&env.tenant, &id("1001"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((rec.state, rec.attempts), (OrderState::DocumentCreated, 1));
     assert_eq!(rec.last_error, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_answer_from_fortnox_never_creates_a_second_invoice() {
-    let env = moto_env("slice-lost", |o| o.fortnox_timeout = Duration::from_millis(700)).await;
+    let env = moto_env("slice-lost", |o| {
+        o.fortnox_timeout = Duration::from_millis(700)
+    })
+    .await;
     let shop = Shop::new(&env);
     // Fortnox is slower than our timeout: the client gives up, whether or not Fortnox went on.
     let mut fault = Fault::status("POST", "/3/invoices", 201);
@@ -98,7 +156,13 @@ async fn a_lost_answer_from_fortnox_never_creates_a_second_invoice() {
     tokio::time::sleep(Duration::from_millis(1200)).await;
     env.stack.pump(10).await.unwrap();
     assert_eq!(env.sim.invoices(env.fortnox_tenant).len(), 1);
-    let rec = env.stack.orders.get_order(&env.tenant, &id("1001")).await.unwrap().unwrap();
+    let rec = env
+        .stack
+        .orders
+        .get_order(&env.tenant, &id("1001"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(rec.state, OrderState::DocumentCreated);
     assert!(rec.document_attempted);
 }
@@ -108,12 +172,20 @@ async fn a_permanent_fortnox_error_is_recorded_with_advice_and_not_retried() {
     let env = moto_env("slice-permanent", |_| {}).await;
     let shop = Shop::new(&env);
     let mut fault = Fault::status("POST", "/3/invoices", 400);
-    fault.body = Some(serde_json::json!({"ErrorInformation": {"error": 1, "message": "Kontot finns inte", "code": 2001304}}));
+    fault.body = Some(
+        serde_json::json!({"ErrorInformation": {"error": 1, "message": "Kontot finns inte", "code": 2001304}}),
+    );
     env.sim.inject_fault(fault);
     shop.deliver(&fixture("order-1001-anna"), None).await;
     let dispositions = env.stack.pump(10).await.unwrap();
     assert_eq!(dispositions.len(), 1, "no retry: {dispositions:?}");
-    let rec = env.stack.orders.get_order(&env.tenant, &id("1001")).await.unwrap().unwrap();
+    let rec = env
+        .stack
+        .orders
+        .get_order(&env.tenant, &id("1001"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(rec.state, OrderState::Failed);
     let err = rec.last_error.unwrap();
     assert_eq!(err.code, Some(2001304));
@@ -134,13 +206,31 @@ async fn refused_deliveries_enqueue_nothing() {
     let invalid = body.replace("\"quantity\": 2", "\"quantity\": \"two\"");
     let (status, json) = shop.deliver(&invalid, None).await;
     assert_eq!(status, 400);
-    assert!(json["error"].as_str().unwrap().contains("not valid order JSON"));
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("not valid order JSON")
+    );
     let huge = format!("{body}{}", " ".repeat(300 * 1024));
     assert_eq!(shop.deliver(&huge, None).await.0, 413);
-    let stranger = Shop { client: reqwest::Client::new(), url: shop.url.replace("slice-refused", "nobody") };
+    let stranger = Shop {
+        client: reqwest::Client::new(),
+        url: shop.url.replace("slice-refused", "nobody"),
+    };
     assert_eq!(stranger.deliver(&body, None).await.0, 404);
-    assert!(env.stack.pump(10).await.unwrap().is_empty(), "nothing was queued");
-    assert!(env.stack.orders.get_order(&env.tenant, &id("1001")).await.unwrap().is_none());
+    assert!(
+        env.stack.pump(10).await.unwrap().is_empty(),
+        "nothing was queued"
+    );
+    assert!(
+        env.stack
+            .orders
+            .get_order(&env.tenant, &id("1001"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -42,9 +42,19 @@ impl FakeFortnox {
         self.books.lock().map(|b| b.customers.len()).unwrap_or(0)
     }
 
-    fn call(&self, method: &str, path: &str) -> Result<std::sync::MutexGuard<'_, Books>, AccountingError> {
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> Result<std::sync::MutexGuard<'_, Books>, AccountingError> {
         let mut b = self.books.lock().map_err(|_| timeout())?;
-        b.calls.push(ApiCall { method: method.into(), path: path.into(), status: Some(200), duration_ms: 0, fortnox_code: None });
+        b.calls.push(ApiCall {
+            method: method.into(),
+            path: path.into(),
+            status: Some(200),
+            duration_ms: 0,
+            fortnox_code: None,
+        });
         if let Some(e) = b.faults.pop_front() {
             return Err(e);
         }
@@ -53,14 +63,23 @@ impl FakeFortnox {
 }
 
 fn timeout() -> AccountingError {
-    AccountingError { class: ErrorClass::Retryable, status: None, code: None, message: "timeout".into(), advice: None }
+    AccountingError {
+        class: ErrorClass::Retryable,
+        status: None,
+        code: None,
+        message: "timeout".into(),
+        advice: None,
+    }
 }
 
 #[async_trait]
 impl Accounting for FakeFortnox {
     async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError> {
         let b = self.call("GET", "/3/customers")?;
-        Ok(b.customers.iter().find(|(_, e)| e == email).map(|(n, _)| n.clone()))
+        Ok(b.customers
+            .iter()
+            .find(|(_, e)| e == email)
+            .map(|(n, _)| n.clone()))
     }
     async fn create_customer(&self, draft: &CustomerDraft) -> Result<String, AccountingError> {
         let mut b = self.call("POST", "/3/customers")?;
@@ -68,25 +87,38 @@ impl Accounting for FakeFortnox {
         b.customers.push((n.clone(), draft.email.clone()));
         Ok(n)
     }
-    async fn find_invoice_by_reference(&self, reference: &str) -> Result<Option<CreatedDocument>, AccountingError> {
+    async fn find_invoice_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
         let b = self.call("GET", "/3/invoices")?;
         Ok(b.invoices
             .iter()
             .find(|(_, r, _)| r == reference)
-            .map(|(n, _, t)| CreatedDocument { number: n.clone(), total: *t }))
+            .map(|(n, _, t)| CreatedDocument {
+                number: n.clone(),
+                total: *t,
+            }))
     }
-    async fn create_invoice(&self, draft: &InvoiceDraft) -> Result<CreatedDocument, AccountingError> {
+    async fn create_invoice(
+        &self,
+        draft: &InvoiceDraft,
+    ) -> Result<CreatedDocument, AccountingError> {
         let mut b = self.call("POST", "/3/invoices")?;
         let n = (b.invoices.len() + 1).to_string();
         let total = expected_totals(draft, Rounding::None).total;
-        b.invoices.push((n.clone(), draft.external_reference.clone(), total));
+        b.invoices
+            .push((n.clone(), draft.external_reference.clone(), total));
         if std::mem::take(&mut b.lose_next_invoice_answer) {
             return Err(timeout());
         }
         Ok(CreatedDocument { number: n, total })
     }
     fn take_calls(&self) -> Vec<ApiCall> {
-        self.books.lock().map(|mut b| std::mem::take(&mut b.calls)).unwrap_or_default()
+        self.books
+            .lock()
+            .map(|mut b| std::mem::take(&mut b.calls))
+            .unwrap_or_default()
     }
 }
 

@@ -29,7 +29,11 @@ pub struct MemoryQueue {
 
 impl MemoryQueue {
     pub fn new(visibility: Duration, max_receives: u32) -> Self {
-        Self { inner: Mutex::new(Inner::default()), visibility, max_receives }
+        Self {
+            inner: Mutex::new(Inner::default()),
+            visibility,
+            max_receives,
+        }
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Inner>, QueueError> {
@@ -53,7 +57,13 @@ impl JobQueue for MemoryQueue {
         let mut i = self.lock()?;
         i.next_id += 1;
         let id = format!("msg-{}", i.next_id);
-        i.messages.push(Message { id, body, receives: 0, visible_at: Instant::now(), receipt: None });
+        i.messages.push(Message {
+            id,
+            body,
+            receives: 0,
+            visible_at: Instant::now(),
+            receipt: None,
+        });
         Ok(())
     }
 }
@@ -65,13 +75,20 @@ impl QueueConsumer for MemoryQueue {
         let now = Instant::now();
         // Redrive first, as SQS does, so a poison message cannot loop forever.
         let max_receives = self.max_receives;
-        let (dead, live): (Vec<Message>, Vec<Message>) =
-            i.messages.drain(..).partition(|m| m.visible_at <= now && m.receives >= max_receives);
+        let (dead, live): (Vec<Message>, Vec<Message>) = i
+            .messages
+            .drain(..)
+            .partition(|m| m.visible_at <= now && m.receives >= max_receives);
         i.messages = live;
         i.dead.extend(dead.into_iter().map(|m| m.body));
         let mut out = Vec::new();
         let mut counter = i.next_id;
-        for m in i.messages.iter_mut().filter(|m| m.visible_at <= now).take(max) {
+        for m in i
+            .messages
+            .iter_mut()
+            .filter(|m| m.visible_at <= now)
+            .take(max)
+        {
             counter += 1;
             m.receives += 1;
             m.visible_at = now + self.visibility;
@@ -89,13 +106,19 @@ impl QueueConsumer for MemoryQueue {
     }
 
     async fn delete(&self, receipt: &str) -> Result<(), QueueError> {
-        self.lock()?.messages.retain(|m| m.receipt.as_deref() != Some(receipt));
+        self.lock()?
+            .messages
+            .retain(|m| m.receipt.as_deref() != Some(receipt));
         Ok(())
     }
 
     async fn retry_after(&self, receipt: &str, delay_secs: u32) -> Result<(), QueueError> {
         let mut i = self.lock()?;
-        if let Some(m) = i.messages.iter_mut().find(|m| m.receipt.as_deref() == Some(receipt)) {
+        if let Some(m) = i
+            .messages
+            .iter_mut()
+            .find(|m| m.receipt.as_deref() == Some(receipt))
+        {
             m.visible_at = Instant::now() + Duration::from_secs(u64::from(delay_secs));
         }
         Ok(())

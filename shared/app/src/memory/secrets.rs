@@ -11,11 +11,17 @@ pub struct MemorySecrets {
 #[async_trait]
 impl SecretStore for MemorySecrets {
     async fn get_secret(&self, name: &str) -> Result<Option<SecretString>, SecretError> {
-        let map = self.values.lock().map_err(|_| SecretError("poisoned".into()))?;
+        let map = self
+            .values
+            .lock()
+            .map_err(|_| SecretError("poisoned".into()))?;
         Ok(map.get(name).cloned())
     }
     async fn put_secret(&self, name: &str, value: &SecretString) -> Result<(), SecretError> {
-        let mut map = self.values.lock().map_err(|_| SecretError("poisoned".into()))?;
+        let mut map = self
+            .values
+            .lock()
+            .map_err(|_| SecretError("poisoned".into()))?;
         map.insert(name.to_owned(), value.clone());
         Ok(())
     }

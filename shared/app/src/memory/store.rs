@@ -22,14 +22,27 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     fn lock(&self) -> Result<MutexGuard<'_, Tables>, StoreError> {
-        self.tables.lock().map_err(|_| StoreError::Unavailable("poisoned".into()))
+        self.tables
+            .lock()
+            .map_err(|_| StoreError::Unavailable("poisoned".into()))
     }
 
     /// Every order record of a tenant (for the demo's summary).
     pub fn orders_of(&self, tenant: &TenantId) -> Vec<OrderRecord> {
-        let Ok(t) = self.lock() else { return Vec::new() };
-        let mut v: Vec<_> = t.orders.iter().filter(|((tt, _), _)| tt == tenant).map(|(_, r)| r.clone()).collect();
-        v.sort_by(|a, b| a.received_at.cmp(&b.received_at).then(a.order_id.cmp(&b.order_id)));
+        let Ok(t) = self.lock() else {
+            return Vec::new();
+        };
+        let mut v: Vec<_> = t
+            .orders
+            .iter()
+            .filter(|((tt, _), _)| tt == tenant)
+            .map(|(_, r)| r.clone())
+            .collect();
+        v.sort_by(|a, b| {
+            a.received_at
+                .cmp(&b.received_at)
+                .then(a.order_id.cmp(&b.order_id))
+        });
         v
     }
 }
@@ -40,14 +53,22 @@ impl TenantStore for MemoryStore {
         Ok(self.lock()?.tenants.get(id).cloned())
     }
     async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        self.lock()?.tenants.insert(tenant.id.clone(), tenant.clone());
+        self.lock()?
+            .tenants
+            .insert(tenant.id.clone(), tenant.clone());
         Ok(())
     }
 }
 
 #[async_trait]
 impl DeliveryLog for MemoryStore {
-    async fn claim(&self, tenant: &TenantId, key: &str, now: i64, expires_at: i64) -> Result<bool, StoreError> {
+    async fn claim(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
         let mut t = self.lock()?;
         let k = (tenant.clone(), key.to_owned());
         match t.deliveries.get(&k) {
@@ -59,15 +80,25 @@ impl DeliveryLog for MemoryStore {
         }
     }
     async fn release(&self, tenant: &TenantId, key: &str) -> Result<(), StoreError> {
-        self.lock()?.deliveries.remove(&(tenant.clone(), key.to_owned()));
+        self.lock()?
+            .deliveries
+            .remove(&(tenant.clone(), key.to_owned()));
         Ok(())
     }
 }
 
 #[async_trait]
 impl OrderStore for MemoryStore {
-    async fn get_order(&self, tenant: &TenantId, id: &OrderId) -> Result<Option<OrderRecord>, StoreError> {
-        Ok(self.lock()?.orders.get(&(tenant.clone(), id.clone())).cloned())
+    async fn get_order(
+        &self,
+        tenant: &TenantId,
+        id: &OrderId,
+    ) -> Result<Option<OrderRecord>, StoreError> {
+        Ok(self
+            .lock()?
+            .orders
+            .get(&(tenant.clone(), id.clone()))
+            .cloned())
     }
     async fn insert_order(&self, record: &OrderRecord) -> Result<Option<OrderRecord>, StoreError> {
         let mut t = self.lock()?;
@@ -94,11 +125,29 @@ impl OrderStore for MemoryStore {
 
 #[async_trait]
 impl AuditLog for MemoryStore {
-    async fn append(&self, tenant: &TenantId, order: &OrderId, entries: &[AuditEntry]) -> Result<(), StoreError> {
-        self.lock()?.audit.entry((tenant.clone(), order.clone())).or_default().extend_from_slice(entries);
+    async fn append(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+        entries: &[AuditEntry],
+    ) -> Result<(), StoreError> {
+        self.lock()?
+            .audit
+            .entry((tenant.clone(), order.clone()))
+            .or_default()
+            .extend_from_slice(entries);
         Ok(())
     }
-    async fn list(&self, tenant: &TenantId, order: &OrderId) -> Result<Vec<AuditEntry>, StoreError> {
-        Ok(self.lock()?.audit.get(&(tenant.clone(), order.clone())).cloned().unwrap_or_default())
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(self
+            .lock()?
+            .audit
+            .get(&(tenant.clone(), order.clone()))
+            .cloned()
+            .unwrap_or_default())
     }
 }
