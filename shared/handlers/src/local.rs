@@ -5,16 +5,15 @@
 
 use crate::http;
 use crate::sqs::{Disposition, handle_batch};
+use crate::wiring::Ports;
 use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
 use axum::Router;
 use fortsync_app::ingress::IngressDeps;
-use fortsync_app::memory::{MemoryQueue, MemorySecrets, MemoryStore};
-use fortsync_app::secrets::{SecretCache, SecretNames};
+use fortsync_app::secrets::SecretNames;
 use fortsync_app::worker::WorkerDeps;
 use fortsync_app::*;
-use fortsync_aws::{DynamoStore, SecretsManagerStore, SqsQueue};
 use fortsync_domain::tenant::Tenant;
-use fortsync_fortnox::{FortnoxClient, FortnoxConnector, RetryPolicy, StoredToken, Throttle};
+use fortsync_fortnox::{RetryPolicy, StoredToken};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,104 +47,36 @@ pub struct Stack {
     pub names: SecretNames,
 }
 
-struct Ports {
-    tenants: Arc<dyn TenantStore>,
-    deliveries: Arc<dyn DeliveryLog>,
-    orders: Arc<dyn OrderStore>,
-    audit: Arc<dyn AuditLog>,
-    secrets: Arc<dyn SecretStore>,
-    queue: Arc<dyn JobQueue>,
-    consumer: Arc<dyn QueueConsumer>,
-}
-
-async fn ports(backend: &Backend) -> Ports {
-    match backend {
-        Backend::Memory => {
-            let store = Arc::new(MemoryStore::default());
-            let queue = Arc::new(MemoryQueue::new(Duration::from_secs(360), 8));
-            Ports {
-                tenants: store.clone(),
-                deliveries: store.clone(),
-                orders: store.clone(),
-                audit: store,
-                secrets: Arc::new(MemorySecrets::default()),
-                queue: queue.clone(),
-                consumer: queue,
-            }
-        }
-        Backend::Aws {
-            table,
-            queue_url,
-            dead_letter_url,
-        } => {
-            let sdk = fortsync_aws::load_config().await;
-            let store = Arc::new(DynamoStore::new(
-                fortsync_aws::dynamo_client::Client::new(&sdk),
-                table,
-            ));
-            let queue = Arc::new(SqsQueue::new(
-                fortsync_aws::sqs_client::Client::new(&sdk),
-                queue_url,
-                Some(dead_letter_url.clone()),
-            ));
-            Ports {
-                tenants: store.clone(),
-                deliveries: store.clone(),
-                orders: store.clone(),
-                audit: store,
-                secrets: Arc::new(SecretsManagerStore::new(
-                    fortsync_aws::secrets_client::Client::new(&sdk),
-                )),
-                queue: queue.clone(),
-                consumer: queue,
-            }
-        }
-    }
-}
-
 impl Stack {
     pub async fn build(opts: StackOptions) -> Result<Self, String> {
-        let p = ports(&opts.backend).await;
-        let names = SecretNames::new(&opts.secret_prefix);
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let ingress = IngressDeps {
-            tenants: p.tenants.clone(),
-            deliveries: p.deliveries,
-            orders: p.orders.clone(),
-            queue: p.queue,
-            secrets: Arc::new(SecretCache::new(
-                p.secrets.clone(),
-                Duration::from_secs(300),
-            )),
-            names: names.clone(),
-            clock: clock.clone(),
-            max_body_bytes: opts.max_body_bytes,
+        let ports = match &opts.backend {
+            Backend::Memory => Ports::memory(),
+            Backend::Aws {
+                table,
+                queue_url,
+                dead_letter_url,
+            } => Ports::aws(table, queue_url, Some(dead_letter_url.clone())).await,
         };
-        let worker = WorkerDeps {
-            tenants: p.tenants.clone(),
-            orders: p.orders.clone(),
-            audit: p.audit.clone(),
-            accounting: Arc::new(FortnoxConnector {
-                http: FortnoxClient::http_client(opts.fortnox_timeout)
-                    .map_err(|e| e.to_string())?,
-                api_base: opts.fortnox_api_base,
-                secrets: Arc::new(SecretCache::new(p.secrets.clone(), Duration::from_secs(1))),
-                names: names.clone(),
-                throttle: Arc::new(Throttle::default()),
-                retry: opts.retry,
-                clock: clock.clone(),
-            }),
-            clock,
-        };
+        let ingress = ports.ingress(&opts.secret_prefix, opts.max_body_bytes);
+        // Locally a token written by a test or the demo must be seen at once.
+        let worker = ports
+            .worker(
+                &opts.secret_prefix,
+                &opts.fortnox_api_base,
+                opts.fortnox_timeout,
+                opts.retry,
+                Duration::from_secs(1),
+            )
+            .map_err(|e| e.to_string())?;
         Ok(Self {
-            tenants: p.tenants,
-            orders: p.orders,
-            audit: p.audit,
-            secrets: p.secrets,
-            consumer: p.consumer,
+            tenants: ports.tenants,
+            orders: ports.orders,
+            audit: ports.audit,
+            secrets: ports.secrets,
+            consumer: ports.consumer,
             ingress: Arc::new(ingress),
             worker: Arc::new(worker),
-            names,
+            names: SecretNames::new(&opts.secret_prefix),
         })
     }
 

@@ -1,91 +1,135 @@
-//! AWS-backed ports, built once per Lambda sandbox.
+//! The ports a function needs, built once per sandbox (or once per local stack), and the
+//! use-case dependencies assembled from them. Lambda `main`s and the local stack share this.
 
 use crate::config::Config;
 use fortsync_app::ingress::IngressDeps;
+use fortsync_app::memory::{MemoryQueue, MemorySecrets, MemoryStore};
 use fortsync_app::secrets::{SecretCache, SecretNames};
 use fortsync_app::worker::WorkerDeps;
-use fortsync_app::{Clock, SystemClock};
+use fortsync_app::*;
 use fortsync_aws::{DynamoStore, SecretsManagerStore, SqsQueue};
-use fortsync_fortnox::{FortnoxClient, FortnoxConnector, RetryPolicy, Throttle};
+use fortsync_fortnox::{FortnoxClient, FortnoxConnector, FortnoxError, RetryPolicy, Throttle};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a webhook secret is cached; a rotated secret is also picked up on the first
 /// signature failure (at most once a minute).
-const SECRET_TTL: Duration = Duration::from_secs(300);
-/// Fortnox tokens are re-read often: a refresh elsewhere must be seen quickly.
-const TOKEN_TTL: Duration = Duration::from_secs(60);
+const WEBHOOK_SECRET_TTL: Duration = Duration::from_secs(300);
 /// Below the worker's 60 s timeout, leaving room for retries and recording the outcome.
-const FORTNOX_TIMEOUT: Duration = Duration::from_secs(15);
+pub const FORTNOX_TIMEOUT: Duration = Duration::from_secs(15);
 
-pub struct AwsPorts {
-    pub store: Arc<DynamoStore>,
-    pub queue: Arc<SqsQueue>,
-    pub secrets: Arc<SecretsManagerStore>,
+pub struct Ports {
+    pub tenants: Arc<dyn TenantStore>,
+    pub deliveries: Arc<dyn DeliveryLog>,
+    pub orders: Arc<dyn OrderStore>,
+    pub audit: Arc<dyn AuditLog>,
+    pub secrets: Arc<dyn SecretStore>,
+    pub queue: Arc<dyn JobQueue>,
+    /// Used by the local queue pump only; in AWS, Lambda's event-source mapping consumes.
+    pub consumer: Arc<dyn QueueConsumer>,
     pub clock: Arc<dyn Clock>,
 }
 
-impl AwsPorts {
-    pub async fn build(config: &Config) -> Self {
+impl Ports {
+    /// DynamoDB, SQS and Secrets Manager (at `AWS_ENDPOINT_URL` when set, e.g. moto).
+    pub async fn aws(table: &str, queue_url: &str, dead_letter_url: Option<String>) -> Self {
         let sdk = fortsync_aws::load_config().await;
+        let store = Arc::new(DynamoStore::new(
+            fortsync_aws::dynamo_client::Client::new(&sdk),
+            table,
+        ));
+        let queue = Arc::new(SqsQueue::new(
+            fortsync_aws::sqs_client::Client::new(&sdk),
+            queue_url,
+            dead_letter_url,
+        ));
         Self {
-            store: Arc::new(DynamoStore::new(
-                aws_sdk_dynamodb_client(&sdk),
-                &config.table,
+            tenants: store.clone(),
+            deliveries: store.clone(),
+            orders: store.clone(),
+            audit: store,
+            secrets: Arc::new(SecretsManagerStore::new(
+                fortsync_aws::secrets_client::Client::new(&sdk),
             )),
-            queue: Arc::new(SqsQueue::new(
-                aws_sdk_sqs_client(&sdk),
-                &config.queue_url,
-                None,
-            )),
-            secrets: Arc::new(SecretsManagerStore::new(aws_sdk_secretsmanager_client(
-                &sdk,
-            ))),
+            queue: queue.clone(),
+            consumer: queue,
             clock: Arc::new(SystemClock),
         }
     }
 
-    pub fn ingress(&self, config: &Config) -> IngressDeps {
-        IngressDeps {
-            tenants: self.store.clone(),
-            deliveries: self.store.clone(),
-            orders: self.store.clone(),
-            queue: self.queue.clone(),
-            secrets: Arc::new(SecretCache::new(self.secrets.clone(), SECRET_TTL)),
-            names: SecretNames::new(&config.secret_prefix),
-            clock: self.clock.clone(),
-            max_body_bytes: config.max_body_bytes,
+    /// In-memory twins with the deployed queue's visibility timeout and receive limit.
+    pub fn memory() -> Self {
+        let store = Arc::new(MemoryStore::default());
+        let queue = Arc::new(MemoryQueue::new(Duration::from_secs(366), 8));
+        Self {
+            tenants: store.clone(),
+            deliveries: store.clone(),
+            orders: store.clone(),
+            audit: store,
+            secrets: Arc::new(MemorySecrets::default()),
+            queue: queue.clone(),
+            consumer: queue,
+            clock: Arc::new(SystemClock),
         }
     }
 
-    pub fn worker(&self, config: &Config) -> Result<WorkerDeps, fortsync_fortnox::FortnoxError> {
+    pub async fn from_config(config: &Config) -> Self {
+        Self::aws(&config.table, &config.queue_url, None).await
+    }
+
+    pub fn ingress(&self, secret_prefix: &str, max_body_bytes: usize) -> IngressDeps {
+        IngressDeps {
+            tenants: self.tenants.clone(),
+            deliveries: self.deliveries.clone(),
+            orders: self.orders.clone(),
+            queue: self.queue.clone(),
+            secrets: Arc::new(SecretCache::new(self.secrets.clone(), WEBHOOK_SECRET_TTL)),
+            names: SecretNames::new(secret_prefix),
+            clock: self.clock.clone(),
+            max_body_bytes,
+        }
+    }
+
+    /// `token_ttl`: how long a tenant's Fortnox token is cached (a refresh elsewhere must be
+    /// seen quickly).
+    pub fn worker(
+        &self,
+        secret_prefix: &str,
+        fortnox_api_base: &str,
+        fortnox_timeout: Duration,
+        retry: RetryPolicy,
+        token_ttl: Duration,
+    ) -> Result<WorkerDeps, FortnoxError> {
         Ok(WorkerDeps {
-            tenants: self.store.clone(),
-            orders: self.store.clone(),
-            audit: self.store.clone(),
+            tenants: self.tenants.clone(),
+            orders: self.orders.clone(),
+            audit: self.audit.clone(),
             accounting: Arc::new(FortnoxConnector {
-                http: FortnoxClient::http_client(FORTNOX_TIMEOUT)?,
-                api_base: config.fortnox_api_base.clone(),
-                secrets: Arc::new(SecretCache::new(self.secrets.clone(), TOKEN_TTL)),
-                names: SecretNames::new(&config.secret_prefix),
+                http: FortnoxClient::http_client(fortnox_timeout)?,
+                api_base: fortnox_api_base.to_owned(),
+                secrets: Arc::new(SecretCache::new(self.secrets.clone(), token_ttl)),
+                names: SecretNames::new(secret_prefix),
                 throttle: Arc::new(Throttle::default()),
-                retry: RetryPolicy::default(),
+                retry,
                 clock: self.clock.clone(),
             }),
             clock: self.clock.clone(),
         })
     }
-}
 
-// The SDK clients are re-exported through fortsync-aws's dependencies.
-fn aws_sdk_dynamodb_client(sdk: &aws_config::SdkConfig) -> fortsync_aws::dynamo_client::Client {
-    fortsync_aws::dynamo_client::Client::new(sdk)
-}
-fn aws_sdk_sqs_client(sdk: &aws_config::SdkConfig) -> fortsync_aws::sqs_client::Client {
-    fortsync_aws::sqs_client::Client::new(sdk)
-}
-fn aws_sdk_secretsmanager_client(
-    sdk: &aws_config::SdkConfig,
-) -> fortsync_aws::secrets_client::Client {
-    fortsync_aws::secrets_client::Client::new(sdk)
+    /// The order-webhook function's dependencies from its environment.
+    pub fn ingress_for(&self, config: &Config) -> IngressDeps {
+        self.ingress(&config.secret_prefix, config.max_body_bytes)
+    }
+
+    /// The worker function's dependencies from its environment.
+    pub fn worker_for(&self, config: &Config) -> Result<WorkerDeps, FortnoxError> {
+        self.worker(
+            &config.secret_prefix,
+            &config.fortnox_api_base,
+            FORTNOX_TIMEOUT,
+            RetryPolicy::default(),
+            Duration::from_secs(60),
+        )
+    }
 }
