@@ -12,6 +12,7 @@ struct Sent {
     label: String,
     status: u16,
     answer: String,
+    millis: u128,
 }
 
 async fn post(
@@ -19,7 +20,8 @@ async fn post(
     url: &str,
     body: &str,
     signature: &str,
-) -> Result<(u16, String), String> {
+) -> Result<(u16, String, u128), String> {
+    let started = std::time::Instant::now();
     let resp = client
         .post(url)
         .header("content-type", "application/json")
@@ -36,7 +38,7 @@ async fn post(
         .and_then(|s| s.as_str())
         .unwrap_or("")
         .to_owned();
-    Ok((status, answer))
+    Ok((status, answer, started.elapsed().as_millis()))
 }
 
 pub async fn demo(aws: bool) -> Result<(), String> {
@@ -57,7 +59,7 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     let url = format!("{}/webhooks/{TENANT}/generic", env.base_url);
     let mut sent = Vec::new();
     for (name, body) in ORDERS {
-        let (status, answer) = post(
+        let (status, answer, millis) = post(
             &client,
             &url,
             body,
@@ -68,28 +70,34 @@ pub async fn demo(aws: bool) -> Result<(), String> {
             label: (*name).to_owned(),
             status,
             answer,
+            millis,
         });
     }
     let (first_name, first_body) = ORDERS[0];
     for i in 2..=5 {
         let sig = sign_hex(first_body.as_bytes(), WEBHOOK_SECRET.as_bytes());
-        let (status, answer) = post(&client, &url, first_body, &sig).await?;
+        let (status, answer, millis) = post(&client, &url, first_body, &sig).await?;
         sent.push(Sent {
             label: format!("{first_name} (delivery {i} of 5)"),
             status,
             answer,
+            millis,
         });
     }
-    let (status, answer) = post(&client, &url, first_body, "sha256=00ff").await?;
+    let (status, answer, millis) = post(&client, &url, first_body, "sha256=00ff").await?;
     sent.push(Sent {
         label: format!("{first_name} with a forged signature"),
         status,
         answer,
+        millis,
     });
 
     println!("1. Webhook deliveries (answered without calling Fortnox)");
     for s in &sent {
-        println!("   {:<44} HTTP {}  {}", s.label, s.status, s.answer);
+        println!(
+            "   {:<44} HTTP {}  {:<13} {:>4} ms",
+            s.label, s.status, s.answer, s.millis
+        );
     }
     println!();
 
