@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DIR=.moto
+# MOTO_STATE_DIR gives each caller its own server (infra/with-moto.sh uses a fresh one per run).
+DIR="${MOTO_STATE_DIR:-.moto}"
 PID_FILE="$DIR/pid"
 PORT_FILE="$DIR/port"
 LOG_FILE="$DIR/moto.log"

@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash infra/venv.sh
+# A private server per run: concurrent runs (two terminals, CI beside a developer) never share
+# or stop each other's moto.
+mkdir -p .moto
+MOTO_STATE_DIR="$(mktemp -d .moto/run.XXXXXX)"
+export MOTO_STATE_DIR
+trap 'bash infra/moto.sh stop; rm -rf "$MOTO_STATE_DIR"' EXIT
 bash infra/moto.sh start
-trap 'bash infra/moto.sh stop' EXIT
 eval "$(bash infra/moto.sh env)"
 "$@"

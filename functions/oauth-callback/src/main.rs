@@ -1,9 +1,12 @@
-//! GET /oauth/callback: finishes the Fortnox OAuth flow (not implemented yet: 501).
+//! `GET /oauth/callback` (Fortnox → fortsync: code exchange, tokens stored, tenant connected)
+//! and `POST /disconnect`.
 
-use fortsync_handlers::{http, telemetry};
+use fortsync_handlers::{Config, oauth, telemetry, wiring::Ports};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init();
-    lambda_http::run(http::oauth_callback_router()).await
+    let config = Config::from_env()?;
+    let ports = Ports::from_config(&config).await;
+    lambda_http::run(oauth::callback_router(ports.oauth_for(&config)?)).await
 }

@@ -1,9 +1,11 @@
-//! GET /connect: starts the Fortnox OAuth connect flow (not implemented yet: 501).
+//! `GET /connect`: an admin's signed link → state + nonce cookie → Fortnox consent.
 
-use fortsync_handlers::{http, telemetry};
+use fortsync_handlers::{Config, oauth, telemetry, wiring::Ports};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init();
-    lambda_http::run(http::oauth_start_router()).await
+    let config = Config::from_env()?;
+    let ports = Ports::from_config(&config).await;
+    lambda_http::run(oauth::start_router(ports.oauth_for(&config)?)).await
 }

@@ -4,25 +4,19 @@
 //! Shared by `fortsync demo|serve` and the end-to-end tests.
 
 use fortnox_sim::{SimConfig, SimState};
+use fortsync_app::connect::admin_query;
 use fortsync_domain::TenantId;
-use fortsync_domain::tenant::Tenant;
-use fortsync_fortnox::{RetryPolicy, StoredToken};
+use fortsync_domain::tenant::AuthMode;
+use fortsync_fortnox::RetryPolicy;
 use fortsync_handlers::local::{Backend, Stack, StackOptions};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Every scope the product asks Fortnox for.
-pub const SCOPES: &[&str] = &[
-    "companyinformation",
-    "customer",
-    "article",
-    "invoice",
-    "order",
-    "payment",
-    "price",
-    "bookkeeping",
-    "settings",
-];
+/// The simulator's default app (any http://127.0.0.1 redirect URI is registered for it).
+pub const CLIENT_ID: &str = "demo-client";
+pub const CLIENT_SECRET: &str = "demo-secret";
+/// The admin link key of the local deployment.
+pub const LINK_KEY: &str = "local-admin-link-key";
 
 pub struct Options {
     /// State on AWS protocol (moto) instead of memory.
@@ -63,6 +57,9 @@ pub struct LocalEnv {
     /// Where every function's route is served.
     pub base_url: String,
     pub backend_name: String,
+    /// (table, queue url, dead-letter queue url) when the state is on AWS protocol.
+    pub aws: Option<(String, String, String)>,
+    pub secret_prefix: String,
 }
 
 /// The table and queue shapes of `template.yaml`, created at `AWS_ENDPOINT_URL` under fresh
@@ -149,31 +146,32 @@ pub async fn start(opts: Options) -> Result<LocalEnv, String> {
             std::env::var("AWS_ENDPOINT_URL").unwrap_or_default()
         ),
     };
+    let aws = match &backend {
+        Backend::Aws {
+            table,
+            queue_url,
+            dead_letter_url,
+        } => Some((table.clone(), queue_url.clone(), dead_letter_url.clone())),
+        Backend::Memory => None,
+    };
+    let secret_prefix = format!("fortsync/local-{}", unique());
     let stack = Stack::build(StackOptions {
         backend,
         fortnox_api_base: sim_base.clone(),
-        secret_prefix: format!("fortsync/local-{}", unique()),
+        fortnox_auth_base: sim_base.clone(),
+        secret_prefix: secret_prefix.clone(),
         retry: opts.retry,
         fortnox_timeout: opts.fortnox_timeout,
         max_body_bytes: 256 * 1024,
     })
     .await?;
 
-    // The OAuth connect flow is not built yet: provision the token directly.
-    let token = sim.issue_token("demo-client", fortnox_tenant, SCOPES);
-    let stored = StoredToken {
-        access_token: token.access_token,
-        refresh_token: token.refresh_token,
-        expires_at: time::OffsetDateTime::now_utc().unix_timestamp()
-            + i64::try_from(token.expires_in).unwrap_or(3600),
-        scope: Some(token.scope),
-    };
-    let tenant_id = TenantId::parse(&opts.tenant).map_err(|e| e.to_string())?;
-    let mut tenant = Tenant::new(tenant_id.clone());
-    tenant.fortnox_tenant_id = Some(fortnox_tenant);
-    tenant.company_name = Some(company.into());
     stack
-        .connect_tenant(&tenant, &stored, &opts.webhook_secret)
+        .configure_app(CLIENT_ID, CLIENT_SECRET, LINK_KEY)
+        .await?;
+    let tenant_id = TenantId::parse(&opts.tenant).map_err(|e| e.to_string())?;
+    stack
+        .set_webhook_secret(&tenant_id, &opts.webhook_secret)
         .await?;
 
     let stack = Arc::new(stack);
@@ -187,13 +185,89 @@ pub async fn start(opts: Options) -> Result<LocalEnv, String> {
             eprintln!("local server stopped: {e}");
         }
     });
+    let base_url = format!("http://{addr}");
+    // The simulator's consent screen approves for this company.
+    sim.set_consent(false, Some(fortnox_tenant));
+    connect_via_oauth(&base_url, &tenant_id, AuthMode::Code).await?;
     Ok(LocalEnv {
         sim,
         sim_base,
         stack,
         tenant: tenant_id,
         fortnox_tenant,
-        base_url: format!("http://{addr}"),
+        base_url,
         backend_name,
+        aws,
+        secret_prefix,
     })
+}
+
+/// A signed admin link for `purpose` ("connect" or "disconnect"), valid ten minutes.
+pub fn admin_link(
+    base_url: &str,
+    path: &str,
+    purpose: &str,
+    tenant: &TenantId,
+    mode: AuthMode,
+) -> String {
+    let expires = time::OffsetDateTime::now_utc().unix_timestamp() + 600;
+    format!(
+        "{base_url}{path}?{}",
+        admin_query(LINK_KEY, purpose, tenant, mode, expires)
+    )
+}
+
+/// What an admin's browser does: open the connect link, follow the redirect to Fortnox's
+/// consent (the simulator approves), come back to the callback with the nonce cookie.
+/// Returns the callback page's text.
+pub async fn connect_via_oauth(
+    base_url: &str,
+    tenant: &TenantId,
+    mode: AuthMode,
+) -> Result<String, String> {
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let link = admin_link(base_url, "/connect", "connect", tenant, mode);
+    let start = browser
+        .get(&link)
+        .send()
+        .await
+        .map_err(|e| format!("/connect: {e}"))?;
+    let location = |r: &reqwest::Response| {
+        r.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let to_fortnox =
+        location(&start).ok_or_else(|| format!("/connect answered {}", start.status()))?;
+    let cookie = start
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+        .ok_or("/connect set no cookie")?;
+    let consent = browser
+        .get(&to_fortnox)
+        .send()
+        .await
+        .map_err(|e| format!("Fortnox consent: {e}"))?;
+    let back = location(&consent)
+        .ok_or_else(|| format!("Fortnox consent answered {}", consent.status()))?;
+    let done = browser
+        .get(&back)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .map_err(|e| format!("callback: {e}"))?;
+    let status = done.status();
+    let page = done.text().await.map_err(|e| e.to_string())?;
+    if status.is_success() {
+        Ok(page)
+    } else {
+        Err(format!("connect failed ({status}): {page}"))
+    }
 }

@@ -3,16 +3,21 @@
 //! in-memory twin of every store port for tests and the local demo.
 //!
 //! # Layout
-//! - [`ports`]: the traits, each with its contract.
+//! - [`ports`]: the traits, each with its contract; [`oauth`]: those of the connect flow and
+//!   the token lifecycle.
 //! - [`ingress`]: signed order webhook → dedupe → order record → queue.
+//! - [`connect`]: the OAuth connect flow and disconnect.
 //! - [`worker`]: one queued job → the order state machine against Fortnox.
 //! - [`signature`]: constant-time HMAC-SHA256 verification over the raw body.
 //! - [`secrets`]: secret names and a TTL cache in front of the secret store.
 //! - [`memory`]: in-memory adapters.
 
+pub mod connect;
 pub mod ingress;
 pub mod memory;
+pub mod oauth;
 pub mod ports;
+pub mod rate;
 pub mod secrets;
 pub mod signature;
 pub mod worker;

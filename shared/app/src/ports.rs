@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use fortsync_domain::document::{CustomerDraft, InvoiceDraft};
 use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::job::Job;
-use fortsync_domain::state::{Failure, OrderRecord};
+use fortsync_domain::state::{Failure, OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
 use fortsync_domain::{OrderId, TenantId};
 use rust_decimal::Decimal;
@@ -78,6 +78,12 @@ pub trait OrderStore: Send + Sync {
     /// MUST fail with [`StoreError::Conflict`] unless the stored version equals
     /// `record.version`; on success the stored and the passed record carry `version + 1`.
     async fn save_order(&self, record: &mut OrderRecord) -> Result<(), StoreError>;
+    /// Every order of the tenant in `state` (e.g. the parked ones to resume after a reconnect).
+    async fn orders_in_state(
+        &self,
+        tenant: &TenantId,
+        state: OrderState,
+    ) -> Result<Vec<OrderRecord>, StoreError>;
 }
 
 /// One line of an order's audit trail. Never holds tokens, secrets or whole payloads.
@@ -174,6 +180,9 @@ pub trait SecretStore: Send + Sync {
     async fn get_secret(&self, name: &str) -> Result<Option<SecretString>, SecretError>;
     /// Create or replace (a new current version).
     async fn put_secret(&self, name: &str, value: &SecretString) -> Result<(), SecretError>;
+    /// Delete at once (no recovery window: a disconnected tenant's token must be gone). A
+    /// missing secret is not an error.
+    async fn delete_secret(&self, name: &str) -> Result<(), SecretError>;
 }
 
 pub trait Clock: Send + Sync {
@@ -201,6 +210,36 @@ pub struct AccountingError {
 }
 
 impl AccountingError {
+    fn new(class: ErrorClass, message: impl Into<String>, advice: Option<&str>) -> Self {
+        Self {
+            class,
+            status: None,
+            code: None,
+            message: message.into(),
+            advice: advice.map(str::to_owned),
+        }
+    }
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Permanent, message, None)
+    }
+    pub fn retryable(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorClass::Retryable,
+            message,
+            Some("Temporary; fortsync retries automatically."),
+        )
+    }
+    /// The tenant's Fortnox authorisation is gone.
+    pub fn needs_reconnect(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorClass::NeedsReconnect,
+            message,
+            Some(
+                "Reconnect the shop to Fortnox; waiting orders continue by themselves afterwards.",
+            ),
+        )
+    }
+
     pub fn to_failure(&self) -> Failure {
         Failure {
             class: self.class,

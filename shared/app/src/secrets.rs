@@ -30,6 +30,9 @@ impl SecretNames {
     pub fn fortnox_app(&self) -> String {
         format!("{}/app/fortnox", self.prefix)
     }
+    pub fn admin(&self) -> String {
+        format!("{}/app/admin", self.prefix)
+    }
 }
 
 /// The webhook signing secrets of a tenant: `{"current": "...", "previous": "..."}`. Both are

@@ -11,7 +11,7 @@ use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::job::Job;
 use fortsync_domain::settings::DocumentKind;
 use fortsync_domain::state::{Failure, NextStep, OrderRecord, OrderState};
-use fortsync_domain::tenant::Tenant;
+use fortsync_domain::tenant::{Tenant, TenantStatus};
 use fortsync_domain::{OrderId, TenantId};
 use std::sync::Arc;
 use thiserror::Error;
@@ -40,6 +40,8 @@ pub enum JobOutcome {
     Failed(Failure),
     /// The job refers to nothing we know (logged).
     Dropped(String),
+    /// The tenant must reconnect to Fortnox; the order waits and resumes after the reconnect.
+    Parked,
 }
 
 /// The job should be retried later (SQS redelivers it; after maxReceiveCount it goes to the DLQ).
@@ -87,15 +89,18 @@ struct Trail {
 }
 
 impl Trail {
-    fn step(&mut self, step: &str, outcome: &str, detail: Option<String>) {
-        let at = rfc3339(self.clock.now());
-        self.entries.push(AuditEntry {
-            at,
+    fn entry(at: &str, step: &str, outcome: &str, detail: Option<String>) -> AuditEntry {
+        AuditEntry {
+            at: at.into(),
             step: step.into(),
             outcome: outcome.into(),
             detail,
             call: None,
-        });
+        }
+    }
+    fn step(&mut self, step: &str, outcome: &str, detail: Option<String>) {
+        let at = rfc3339(self.clock.now());
+        self.entries.push(Self::entry(&at, step, outcome, detail));
     }
     fn calls(&mut self, calls: Vec<ApiCall>) {
         for call in calls {
@@ -147,19 +152,37 @@ async fn process_order(
             "no record for order {order_id}"
         )));
     };
-    if matches!(rec.next_step(), NextStep::Done | NextStep::Stopped) {
-        return Ok(JobOutcome::AlreadyDone);
+    let connected = tenant.status == TenantStatus::Connected;
+    match rec.next_step() {
+        NextStep::Done | NextStep::Stopped => return Ok(JobOutcome::AlreadyDone),
+        NextStep::Parked if !connected => return Ok(JobOutcome::Parked),
+        _ => {}
     }
     let now = deps.clock.now().unix_timestamp();
     if rec.lease_until.is_some_and(|until| until > now) {
         return Err(RetryLater::Busy);
     }
-    rec.lease_until = Some(now + LEASE_SECS);
-    match deps.orders.save_order(&mut rec).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict) => return Err(RetryLater::Busy),
-        Err(e) => return Err(transient(e)),
+    let stamp = rfc3339(deps.clock.now());
+    if !connected {
+        // No Fortnox call for a tenant that must reconnect: the order waits, nothing is lost.
+        rec.park(&stamp).map_err(transient)?;
+        save_or_busy(deps, &mut rec).await?;
+        let entry = Trail::entry(
+            &stamp,
+            "attempt",
+            "parked",
+            Some("the tenant must reconnect to Fortnox".into()),
+        );
+        if let Err(e) = deps.audit.append(tenant_id, order_id, &[entry]).await {
+            tracing::error!(tenant = %tenant_id, order = %order_id, error = %e, "audit trail not written");
+        }
+        return Ok(JobOutcome::Parked);
     }
+    if rec.state == OrderState::Parked {
+        rec.unpark(&stamp).map_err(transient)?;
+    }
+    rec.lease_until = Some(now + LEASE_SECS);
+    save_or_busy(deps, &mut rec).await?;
 
     let mut trail = Trail {
         clock: deps.clock.clone(),
@@ -178,6 +201,14 @@ async fn process_order(
         tracing::error!(tenant = %tenant_id, order = %order_id, error = %e, "audit trail not written");
     }
     outcome
+}
+
+async fn save_or_busy(deps: &WorkerDeps, rec: &mut OrderRecord) -> Result<(), RetryLater> {
+    match deps.orders.save_order(rec).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict) => Err(RetryLater::Busy),
+        Err(e) => Err(transient(e)),
+    }
 }
 
 /// Record how the attempt ended and release the lease.
@@ -201,6 +232,12 @@ async fn settle(
             let failure = e.failure();
             rec.attempts += 1;
             rec.last_error = Some(failure.clone());
+            if failure.class == ErrorClass::NeedsReconnect {
+                trail.step("attempt", "parked", Some(failure.message.clone()));
+                rec.park(&now).map_err(transient)?;
+                deps.orders.save_order(rec).await.map_err(transient)?;
+                return Ok(JobOutcome::Parked);
+            }
             if failure.class == ErrorClass::Retryable {
                 trail.step("attempt", "retry_later", Some(failure.message.clone()));
                 if let Err(se) = deps.orders.save_order(rec).await {
@@ -322,7 +359,7 @@ async fn drive(
                 rec.advance(OrderState::DocumentCreated, &now)?;
                 deps.orders.save_order(rec).await?;
             }
-            NextStep::Done | NextStep::Stopped => return Ok(()),
+            NextStep::Done | NextStep::Stopped | NextStep::Parked => return Ok(()),
         }
     }
 }

@@ -5,8 +5,9 @@ use crate::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use fortsync_app::oauth::{OAuthState, OAuthStateStore, TokenLease};
 use fortsync_app::{AuditEntry, AuditLog, DeliveryLog, OrderStore, StoreError, TenantStore};
-use fortsync_domain::state::OrderRecord;
+use fortsync_domain::state::{OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
 use fortsync_domain::{OrderId, TenantId};
 use serde::Serialize;
@@ -56,13 +57,8 @@ fn to_item<T: Serialize>(value: &T, keys: [(&str, AttributeValue); 2]) -> Result
 }
 
 fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
-    for k in [
-        HASH_KEY,
-        RANGE_KEY,
-        GSI1_HASH_KEY,
-        GSI1_RANGE_KEY,
-        TTL_ATTRIBUTE,
-    ] {
+    // Keys only: `expires_at` is also a field of some records (OAuth state).
+    for k in [HASH_KEY, RANGE_KEY, GSI1_HASH_KEY, GSI1_RANGE_KEY] {
         item.remove(k);
     }
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -253,6 +249,170 @@ impl OrderStore for DynamoStore {
                 } else {
                     Err(unavailable(e))
                 }
+            }
+        }
+    }
+
+    async fn orders_in_state(
+        &self,
+        tenant: &TenantId,
+        state: OrderState,
+    ) -> Result<Vec<OrderRecord>, StoreError> {
+        // The index is eventually consistent: callers re-check state on the record they load.
+        let items = self
+            .query_gsi1(format!("ORDERS#{tenant}"), format!("{}#", state.as_str()))
+            .await?;
+        items.into_iter().map(from_item).collect()
+    }
+}
+
+#[async_trait]
+impl OAuthStateStore for DynamoStore {
+    async fn put_state(&self, state: &OAuthState) -> Result<(), StoreError> {
+        let mut item = to_item(
+            state,
+            [
+                ("pk", s(format!("OAUTHSTATE#{}", state.state_hash))),
+                ("sk", s("META")),
+            ],
+        )?;
+        item.insert(TTL_ATTRIBUTE.into(), n(state.expires_at));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn take_state(&self, state_hash: &str) -> Result<Option<OAuthState>, StoreError> {
+        // A conditional delete returning the old item: exactly one concurrent caller gets it.
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("OAUTHSTATE#{state_hash}")))
+            .key("sk", s("META"))
+            .condition_expression("attribute_exists(pk)")
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(out) => out.attributes.map(from_item).transpose(),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+#[async_trait]
+impl TokenLease for DynamoStore {
+    async fn try_acquire(
+        &self,
+        tenant: &TenantId,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<Option<u64>, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(tenant)))
+            .key("sk", s("TOKEN"))
+            .update_expression("SET lease_owner = :o, lease_until = :u")
+            .condition_expression("attribute_not_exists(lease_until) OR lease_until < :now")
+            .expression_attribute_values(":o", s(owner))
+            .expression_attribute_values(":u", n(until))
+            .expression_attribute_values(":now", n(now))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(Some(
+                out.attributes
+                    .as_ref()
+                    .and_then(|a| a.get("version"))
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            )),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn release(
+        &self,
+        tenant: &TenantId,
+        owner: &str,
+        version: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let req = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(tenant)))
+            .key("sk", s("TOKEN"))
+            .condition_expression("lease_owner = :o")
+            .expression_attribute_values(":o", s(owner));
+        let req = match version {
+            Some(v) => req
+                .update_expression("REMOVE lease_owner, lease_until SET version = :v")
+                .expression_attribute_values(":v", n(v)),
+            None => req.update_expression("REMOVE lease_owner, lease_until"),
+        };
+        match req.send().await {
+            Ok(_) => Ok(()),
+            // Someone else holds it now (ours expired): nothing to give back.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+impl DynamoStore {
+    /// Every item of one gsi1 partition whose sort key starts with `prefix`.
+    async fn query_gsi1(&self, hash: String, prefix: String) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(GSI1)
+                .key_condition_expression("#h = :h AND begins_with(#r, :p)")
+                .expression_attribute_names("#h", GSI1_HASH_KEY)
+                .expression_attribute_names("#r", GSI1_RANGE_KEY)
+                .expression_attribute_values(":h", s(hash.clone()))
+                .expression_attribute_values(":p", s(prefix.clone()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            out.extend(page.items.unwrap_or_default());
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
             }
         }
     }

@@ -11,11 +11,13 @@
 pub mod config;
 pub mod dynamo;
 pub mod provision;
+pub mod rate;
 pub mod secrets;
 pub mod sqs;
 
 pub use config::load as load_config;
 pub use dynamo::DynamoStore;
+pub use rate::DynamoRateWindow;
 pub use secrets::SecretsManagerStore;
 pub use sqs::SqsQueue;
 

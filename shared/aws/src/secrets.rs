@@ -68,4 +68,24 @@ impl SecretStore for SecretsManagerStore {
             Err(e) => Err(err(e)),
         }
     }
+
+    async fn delete_secret(&self, name: &str) -> Result<(), SecretError> {
+        let result = self
+            .client
+            .delete_secret()
+            .secret_id(name)
+            .force_delete_without_recovery(true)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_resource_not_found_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(err(e)),
+        }
+    }
 }

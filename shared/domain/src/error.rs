@@ -10,6 +10,9 @@ pub enum ErrorClass {
     Retryable,
     /// Validation, not found, missing licence: retrying cannot help; a person must act.
     Permanent,
+    /// The tenant's Fortnox authorisation is gone (revoked, refresh token spent or expired):
+    /// work is parked, not failed, and resumes when an admin reconnects.
+    NeedsReconnect,
 }
 
 /// Implemented by every layer's error type.

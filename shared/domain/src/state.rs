@@ -24,6 +24,8 @@ pub enum OrderState {
     Skipped,
     /// A permanent error: a person must act (see `last_error`), then replay.
     Failed,
+    /// Waiting for the tenant to reconnect to Fortnox; resumes at `parked_from`.
+    Parked,
 }
 
 impl OrderState {
@@ -35,6 +37,7 @@ impl OrderState {
             Self::DocumentCreated => "document_created",
             Self::Skipped => "skipped",
             Self::Failed => "failed",
+            Self::Parked => "parked",
         }
     }
 
@@ -55,6 +58,8 @@ impl OrderState {
                 | (DocumentPending, DocumentCreated)
                 | (Received | CustomerReady | DocumentPending, Failed)
                 | (Failed, Received)
+                | (Received | CustomerReady | DocumentPending, Parked)
+                | (Parked, Received | CustomerReady | DocumentPending)
         )
     }
 }
@@ -70,6 +75,8 @@ pub enum NextStep {
     Done,
     /// Stopped on a permanent error; only a replay continues it.
     Stopped,
+    /// Parked until the tenant reconnects.
+    Parked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +110,9 @@ pub struct OrderRecord {
     /// Single-flight lease over the order's processing (epoch seconds).
     #[serde(default)]
     pub lease_until: Option<i64>,
+    /// Where a parked order resumes.
+    #[serde(default)]
+    pub parked_from: Option<OrderState>,
     pub attempts: u32,
     pub last_error: Option<Failure>,
     /// RFC 3339.
@@ -125,6 +135,7 @@ impl OrderRecord {
             settings_version: None,
             document_attempted: false,
             lease_until: None,
+            parked_from: None,
             attempts: 0,
             last_error: None,
             received_at: now.to_owned(),
@@ -141,7 +152,24 @@ impl OrderRecord {
             OrderState::DocumentPending => NextStep::CreateDocument { lookup_first: true },
             OrderState::DocumentCreated | OrderState::Skipped => NextStep::Done,
             OrderState::Failed => NextStep::Stopped,
+            OrderState::Parked => NextStep::Parked,
         }
+    }
+
+    /// Park the order until the tenant reconnects, remembering where to resume.
+    pub fn park(&mut self, now: &str) -> Result<(), IllegalTransition> {
+        let from = self.state;
+        self.advance(OrderState::Parked, now)?;
+        self.parked_from = Some(from);
+        Ok(())
+    }
+
+    /// Resume a parked order where it stopped.
+    pub fn unpark(&mut self, now: &str) -> Result<(), IllegalTransition> {
+        let to = self.parked_from.unwrap_or(OrderState::Received);
+        self.advance(to, now)?;
+        self.parked_from = None;
+        Ok(())
     }
 
     /// Move to `next`, refusing transitions the machine does not allow.
@@ -211,6 +239,22 @@ mod tests {
         assert_eq!(r.next_step(), NextStep::Stopped);
         assert!(r.advance(OrderState::CustomerReady, "t").is_err());
         r.advance(OrderState::Received, "t").unwrap();
+    }
+
+    #[test]
+    fn a_parked_order_resumes_where_it_stopped() {
+        let mut r = record();
+        r.advance(OrderState::CustomerReady, "t").unwrap();
+        r.park("t").unwrap();
+        assert_eq!(r.next_step(), NextStep::Parked);
+        assert!(!r.state.is_done());
+        r.unpark("t").unwrap();
+        assert_eq!(r.state, OrderState::CustomerReady);
+        assert_eq!(r.parked_from, None);
+        assert!(r.clone().park("t").is_ok());
+        r.advance(OrderState::DocumentPending, "t").unwrap();
+        r.advance(OrderState::DocumentCreated, "t").unwrap();
+        assert!(r.park("t").is_err(), "a finished order is never parked");
     }
 
     #[test]

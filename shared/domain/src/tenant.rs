@@ -14,6 +14,17 @@ pub enum TenantStatus {
     Disconnected,
 }
 
+/// How fortsync authenticates to the tenant's Fortnox company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// Authorization code + refresh tokens (single use, rotated on every refresh).
+    #[default]
+    Code,
+    /// Service account: `client_credentials` with the `TenantId` header; nothing to rotate.
+    Service,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tenant {
     pub id: TenantId,
@@ -24,6 +35,8 @@ pub struct Tenant {
     /// The company's öre rounding as learnt from Fortnox.
     #[serde(default)]
     pub rounding: Rounding,
+    #[serde(default)]
+    pub auth_mode: AuthMode,
     pub settings: TenantSettings,
 }
 
@@ -35,6 +48,7 @@ impl Tenant {
             fortnox_tenant_id: None,
             company_name: None,
             rounding: Rounding::None,
+            auth_mode: AuthMode::Code,
             settings: TenantSettings::default(),
         }
     }

@@ -27,7 +27,11 @@ pub enum FortnoxError {
 impl Classify for FortnoxError {
     fn class(&self) -> ErrorClass {
         match self {
-            FortnoxError::Api { status, .. } if *status >= 500 || *status == 429 => {
+            // 401: this access token was refused; the session forgets it so the retry refreshes
+            // (a dead grant then surfaces as NeedsReconnect from the token manager).
+            FortnoxError::Api { status, .. }
+                if *status >= 500 || *status == 429 || *status == 401 =>
+            {
                 ErrorClass::Retryable
             }
             FortnoxError::RateLimited(_) | FortnoxError::Timeout | FortnoxError::Connect(_) => {
@@ -105,6 +109,10 @@ mod tests {
         assert!(api(429, None).is_retryable());
         assert!(!api(400, Some(2001304)).is_retryable());
         assert!(!api(403, Some(2000663)).is_retryable());
+        assert!(
+            api(401, Some(2000311)).is_retryable(),
+            "a refused token is refreshed and retried"
+        );
         assert!(FortnoxError::Timeout.is_retryable());
         assert!(!FortnoxError::Decode("x".into()).is_retryable());
     }

@@ -6,15 +6,24 @@
 //! - [`throttle`]: the in-process sliding window (≤ 24 requests per 5 s per tenant).
 //! - [`wire`]: PascalCase request/response models, tolerant of Fortnox's loose typing.
 //! - [`session`]: the `Accounting` port implemented on top of the client.
+//! - [`oauth`]: Fortnox's OAuth endpoints (connect, refresh, client credentials, revoke).
+//! - [`tokens`]: access tokens per tenant with single-flight refresh across instances.
 
+pub mod api;
 pub mod client;
 pub mod codes;
 pub mod error;
+pub mod models;
+pub mod oauth;
 pub mod session;
 pub mod throttle;
+pub mod tokens;
 pub mod wire;
 
 pub use client::{FortnoxClient, RetryPolicy};
 pub use error::FortnoxError;
-pub use session::{FortnoxConnector, StoredToken};
+pub use fortsync_app::oauth::StoredToken;
+pub use oauth::{FortnoxOAuth, SCOPES};
+pub use session::FortnoxConnector;
 pub use throttle::Throttle;
+pub use tokens::TokenManager;

@@ -4,81 +4,75 @@
 use crate::client::{FortnoxClient, RetryPolicy};
 use crate::error::FortnoxError;
 use crate::throttle::Throttle;
+use crate::tokens::TokenManager;
 use crate::wire::*;
 use async_trait::async_trait;
-use fortsync_app::secrets::{SecretCache, SecretNames};
-use fortsync_app::{
-    Accounting, AccountingConnector, AccountingError, ApiCall, Clock, CreatedDocument,
-};
+use fortsync_app::{Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument};
+use fortsync_domain::TenantId;
 use fortsync_domain::document::{CustomerDraft, InvoiceDraft};
 use fortsync_domain::tenant::Tenant;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-/// The tenant's Fortnox token as stored in Secrets Manager (`.../tenants/{t}/fortnox`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoredToken {
-    pub access_token: String,
-    #[serde(default)]
-    pub refresh_token: Option<String>,
-    /// Epoch seconds.
-    pub expires_at: i64,
-    #[serde(default)]
-    pub scope: Option<String>,
-}
 
 pub struct FortnoxConnector {
     pub http: reqwest::Client,
     pub api_base: String,
-    pub secrets: Arc<SecretCache>,
-    pub names: SecretNames,
+    pub tokens: Arc<TokenManager>,
     pub throttle: Arc<Throttle>,
     pub retry: RetryPolicy,
-    pub clock: Arc<dyn Clock>,
 }
 
 #[async_trait]
 impl AccountingConnector for FortnoxConnector {
     async fn connect(&self, tenant: &Tenant) -> Result<Box<dyn Accounting>, AccountingError> {
-        let name = self.names.fortnox_token(&tenant.id);
-        let secret = self
-            .secrets
-            .get(&name)
-            .await
-            .map_err(|e| AccountingError::from(FortnoxError::Connect(e.to_string())))?
-            .ok_or_else(|| FortnoxError::NotConnected("no Fortnox token stored".into()))?;
-        let token: StoredToken = serde_json::from_str(secret.expose())
-            .map_err(|_| FortnoxError::NotConnected("stored token is unreadable".into()))?;
-        if token.expires_at <= self.clock.now().unix_timestamp() + 30 {
-            return Err(FortnoxError::NotConnected("access token expired".into()).into());
-        }
+        let token = self.tokens.access_token(tenant).await?;
         let client = FortnoxClient::new(
             self.http.clone(),
             &self.api_base,
-            token.access_token,
+            token.clone(),
             tenant.id.to_string(),
             self.throttle.clone(),
             self.retry.clone(),
         );
-        Ok(Box::new(FortnoxSession { client }))
+        Ok(Box::new(FortnoxSession {
+            client,
+            token,
+            tenant: tenant.id.clone(),
+            tokens: self.tokens.clone(),
+        }))
     }
 }
 
 pub struct FortnoxSession {
     client: FortnoxClient,
+    token: String,
+    tenant: TenantId,
+    tokens: Arc<TokenManager>,
+}
+
+impl FortnoxSession {
+    /// A 401 means Fortnox no longer takes this access token: forget it so the retry refreshes.
+    fn seen<T>(&self, r: Result<T, FortnoxError>) -> Result<T, AccountingError> {
+        if let Err(e) = &r
+            && e.status() == Some(401)
+        {
+            self.tokens.invalidate(&self.tenant, &self.token);
+        }
+        r.map_err(AccountingError::from)
+    }
 }
 
 #[async_trait]
 impl Accounting for FortnoxSession {
     async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError> {
-        let all = self
-            .client
-            .list_all(
-                "/3/customers",
-                &[("email", email.to_owned())],
-                |p: CustomerList| (p.customers, p.meta),
-            )
-            .await?;
+        let all = self.seen(
+            self.client
+                .list_all(
+                    "/3/customers",
+                    &[("email", email.to_owned())],
+                    |p: CustomerList| (p.customers, p.meta),
+                )
+                .await,
+        )?;
         // Fortnox matches substrings (a@b.se also finds xa@b.se): compare exactly. Several exact
         // matches: the lowest customer number, the oldest, is the stable choice.
         let mut exact: Vec<_> = all
@@ -112,7 +106,7 @@ impl Accounting for FortnoxSession {
                 phone: d.phone.clone(),
             },
         };
-        let created: CustomerCreated = self.client.post("/3/customers", &body).await?;
+        let created: CustomerCreated = self.seen(self.client.post("/3/customers", &body).await)?;
         Ok(created.customer.customer_number)
     }
 
@@ -120,14 +114,15 @@ impl Accounting for FortnoxSession {
         &self,
         reference: &str,
     ) -> Result<Option<CreatedDocument>, AccountingError> {
-        let all = self
-            .client
-            .list_all(
-                "/3/invoices",
-                &[("externalinvoicereference1", reference.to_owned())],
-                |p: InvoiceList| (p.invoices, p.meta),
-            )
-            .await?;
+        let all = self.seen(
+            self.client
+                .list_all(
+                    "/3/invoices",
+                    &[("externalinvoicereference1", reference.to_owned())],
+                    |p: InvoiceList| (p.invoices, p.meta),
+                )
+                .await,
+        )?;
         Ok(all
             .into_iter()
             .find(|i| i.external_invoice_reference1.as_deref() == Some(reference))
@@ -171,7 +166,7 @@ impl Accounting for FortnoxSession {
                 invoice_rows: rows,
             },
         };
-        let created: InvoiceCreated = self.client.post("/3/invoices", &body).await?;
+        let created: InvoiceCreated = self.seen(self.client.post("/3/invoices", &body).await)?;
         Ok(CreatedDocument {
             number: created.invoice.document_number,
             total: created.invoice.total,

@@ -6,6 +6,7 @@ pub const SECRET_PREFIX: &str = "FORTSYNC_SECRET_PREFIX";
 pub const FORTNOX_API_BASE: &str = "FORTNOX_API_BASE";
 pub const FORTNOX_AUTH_BASE: &str = "FORTNOX_AUTH_BASE";
 pub const MAX_BODY_BYTES: &str = "FORTSYNC_MAX_BODY_BYTES";
+pub const PUBLIC_BASE_URL: &str = "FORTSYNC_PUBLIC_BASE_URL";
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -24,6 +25,8 @@ pub struct Config {
     pub fortnox_api_base: String,
     pub fortnox_auth_base: String,
     pub max_body_bytes: usize,
+    /// The API's public base URL when it has a custom domain; otherwise taken from requests.
+    pub public_base_url: Option<String>,
 }
 
 impl Config {
@@ -52,6 +55,7 @@ impl Config {
             fortnox_auth_base: get(FORTNOX_AUTH_BASE)
                 .unwrap_or_else(|| "https://apps.fortnox.se".into()),
             max_body_bytes,
+            public_base_url: get(PUBLIC_BASE_URL).filter(|v| !v.trim().is_empty()),
         })
     }
 }

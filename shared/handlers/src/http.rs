@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use fortsync_app::ingress::{self, Accepted, Delivery, IngressDeps, IngressError};
 use serde_json::json;
 use std::sync::Arc;
@@ -80,16 +80,6 @@ async fn not_implemented() -> Response {
         StatusCode::NOT_IMPLEMENTED,
         json!({"error": "not implemented yet"}),
     )
-}
-
-/// `GET /connect` (next: the OAuth connect flow).
-pub fn oauth_start_router() -> Router {
-    Router::new().route("/connect", get(not_implemented))
-}
-
-/// `GET /oauth/callback`.
-pub fn oauth_callback_router() -> Router {
-    Router::new().route("/oauth/callback", get(not_implemented))
 }
 
 /// `POST /callbacks/{tenant}/invoice-status`.

@@ -4,8 +4,9 @@
 //! protocol (moto) through the same adapters the Lambdas use.
 
 use crate::http;
+use crate::oauth::{self, OAuthRoutes};
 use crate::sqs::{Disposition, handle_batch};
-use crate::wiring::Ports;
+use crate::wiring::{FortnoxEndpoints, Ports};
 use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
 use axum::Router;
 use fortsync_app::ingress::IngressDeps;
@@ -30,6 +31,7 @@ pub enum Backend {
 pub struct StackOptions {
     pub backend: Backend,
     pub fortnox_api_base: String,
+    pub fortnox_auth_base: String,
     pub secret_prefix: String,
     pub retry: RetryPolicy,
     pub fortnox_timeout: Duration,
@@ -44,6 +46,7 @@ pub struct Stack {
     pub consumer: Arc<dyn QueueConsumer>,
     pub ingress: Arc<IngressDeps>,
     pub worker: Arc<WorkerDeps>,
+    pub oauth: Arc<OAuthRoutes>,
     pub names: SecretNames,
 }
 
@@ -58,16 +61,20 @@ impl Stack {
             } => Ports::aws(table, queue_url, Some(dead_letter_url.clone())).await,
         };
         let ingress = ports.ingress(&opts.secret_prefix, opts.max_body_bytes);
-        // Locally a token written by a test or the demo must be seen at once.
+        let endpoints = FortnoxEndpoints {
+            api_base: opts.fortnox_api_base.clone(),
+            auth_base: opts.fortnox_auth_base.clone(),
+            timeout: opts.fortnox_timeout,
+        };
         let worker = ports
-            .worker(
-                &opts.secret_prefix,
-                &opts.fortnox_api_base,
-                opts.fortnox_timeout,
-                opts.retry,
-                Duration::from_secs(1),
-            )
+            .worker(&opts.secret_prefix, &endpoints, opts.retry)
             .map_err(|e| e.to_string())?;
+        let oauth = OAuthRoutes {
+            deps: ports
+                .connect(&opts.secret_prefix, &endpoints)
+                .map_err(|e| e.to_string())?,
+            public_base_url: None,
+        };
         Ok(Self {
             tenants: ports.tenants,
             orders: ports.orders,
@@ -76,6 +83,7 @@ impl Stack {
             consumer: ports.consumer,
             ingress: Arc::new(ingress),
             worker: Arc::new(worker),
+            oauth: Arc::new(oauth),
             names: SecretNames::new(&opts.secret_prefix),
         })
     }
@@ -84,14 +92,48 @@ impl Stack {
     pub fn router(&self) -> Router {
         Router::new()
             .merge(http::webhook_router(self.ingress.clone()))
-            .merge(http::oauth_start_router())
-            .merge(http::oauth_callback_router())
+            .merge(oauth::start_router(self.oauth.clone()))
+            .merge(oauth::callback_router(self.oauth.clone()))
             .merge(http::invoice_status_router())
             .route("/healthz", axum::routing::get(|| async { "ok" }))
     }
 
-    /// Register a tenant with a directly provisioned Fortnox token and a webhook secret (the
-    /// OAuth connect flow will do this for real).
+    /// Store the deployment's secrets: the Fortnox app's client credentials and the admin link
+    /// key (in AWS an admin creates these once; see the README).
+    pub async fn configure_app(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        link_key: &str,
+    ) -> Result<(), String> {
+        let app =
+            serde_json::json!({"client_id": client_id, "client_secret": client_secret}).to_string();
+        self.secrets
+            .put_secret(&self.names.fortnox_app(), &SecretString::new(app))
+            .await
+            .map_err(|e| e.to_string())?;
+        let admin = serde_json::json!({"link_key": link_key}).to_string();
+        self.secrets
+            .put_secret(&self.names.admin(), &SecretString::new(admin))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Store a tenant's webhook signing secret.
+    pub async fn set_webhook_secret(
+        &self,
+        tenant: &fortsync_domain::TenantId,
+        secret: &str,
+    ) -> Result<(), String> {
+        let webhook = serde_json::json!({"current": secret}).to_string();
+        self.secrets
+            .put_secret(&self.names.webhook(tenant), &SecretString::new(webhook))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Register a tenant with a directly provisioned Fortnox token and a webhook secret,
+    /// skipping the connect flow (fixture tests that do not talk to Fortnox).
     pub async fn connect_tenant(
         &self,
         tenant: &Tenant,
@@ -106,11 +148,7 @@ impl Stack {
             )
             .await
             .map_err(|e| e.to_string())?;
-        let webhook = serde_json::json!({"current": webhook_secret}).to_string();
-        self.secrets
-            .put_secret(&self.names.webhook(&tenant.id), &SecretString::new(webhook))
-            .await
-            .map_err(|e| e.to_string())?;
+        self.set_webhook_secret(&tenant.id, webhook_secret).await?;
         self.tenants
             .put_tenant(tenant)
             .await

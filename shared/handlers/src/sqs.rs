@@ -54,6 +54,10 @@ async fn handle_message(deps: &WorkerDeps, message: &SqsMessage) -> Disposition 
             Disposition::Done(format!("{key}: {}", state.as_str()))
         }
         Ok(JobOutcome::AlreadyDone) => Disposition::Done(format!("{key}: already done")),
+        Ok(JobOutcome::Parked) => {
+            tracing::warn!(job = %key, "order parked until the tenant reconnects to Fortnox");
+            Disposition::Done(format!("{key}: parked"))
+        }
         Ok(JobOutcome::Failed(f)) => {
             tracing::warn!(job = %key, code = ?f.code, reason = %f.message, "job failed permanently; recorded on the order");
             Disposition::Done(format!("{key}: failed: {}", f.message))

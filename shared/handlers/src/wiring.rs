@@ -2,19 +2,27 @@
 //! use-case dependencies assembled from them. Lambda `main`s and the local stack share this.
 
 use crate::config::Config;
+use crate::oauth::OAuthRoutes;
+use fortsync_app::connect::ConnectDeps;
 use fortsync_app::ingress::IngressDeps;
 use fortsync_app::memory::{MemoryQueue, MemorySecrets, MemoryStore};
+use fortsync_app::oauth::{FortnoxAuth, OAuthStateStore, TokenLease};
 use fortsync_app::secrets::{SecretCache, SecretNames};
 use fortsync_app::worker::WorkerDeps;
 use fortsync_app::*;
 use fortsync_aws::{DynamoStore, SecretsManagerStore, SqsQueue};
-use fortsync_fortnox::{FortnoxClient, FortnoxConnector, FortnoxError, RetryPolicy, Throttle};
+use fortsync_fortnox::{
+    FortnoxClient, FortnoxConnector, FortnoxError, FortnoxOAuth, RetryPolicy, Throttle,
+    TokenManager,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a webhook secret is cached; a rotated secret is also picked up on the first
 /// signature failure (at most once a minute).
 const WEBHOOK_SECRET_TTL: Duration = Duration::from_secs(300);
+/// The Fortnox app's client id and secret change rarely.
+const APP_SECRET_TTL: Duration = Duration::from_secs(300);
 /// Below the worker's 60 s timeout, leaving room for retries and recording the outcome.
 pub const FORTNOX_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -24,6 +32,8 @@ pub struct Ports {
     pub orders: Arc<dyn OrderStore>,
     pub audit: Arc<dyn AuditLog>,
     pub secrets: Arc<dyn SecretStore>,
+    pub states: Arc<dyn OAuthStateStore>,
+    pub lease: Arc<dyn TokenLease>,
     pub queue: Arc<dyn JobQueue>,
     /// Used by the local queue pump only; in AWS, Lambda's event-source mapping consumes.
     pub consumer: Arc<dyn QueueConsumer>,
@@ -47,7 +57,9 @@ impl Ports {
             tenants: store.clone(),
             deliveries: store.clone(),
             orders: store.clone(),
-            audit: store,
+            audit: store.clone(),
+            states: store.clone(),
+            lease: store,
             secrets: Arc::new(SecretsManagerStore::new(
                 fortsync_aws::secrets_client::Client::new(&sdk),
             )),
@@ -65,7 +77,9 @@ impl Ports {
             tenants: store.clone(),
             deliveries: store.clone(),
             orders: store.clone(),
-            audit: store,
+            audit: store.clone(),
+            states: store.clone(),
+            lease: store,
             secrets: Arc::new(MemorySecrets::default()),
             queue: queue.clone(),
             consumer: queue,
@@ -90,29 +104,64 @@ impl Ports {
         }
     }
 
-    /// `token_ttl`: how long a tenant's Fortnox token is cached (a refresh elsewhere must be
-    /// seen quickly).
+    /// Fortnox's OAuth endpoints with the app credentials from Secrets Manager.
+    pub fn fortnox_auth(
+        &self,
+        secret_prefix: &str,
+        endpoints: &FortnoxEndpoints,
+    ) -> Result<Arc<FortnoxOAuth>, FortnoxError> {
+        Ok(Arc::new(FortnoxOAuth {
+            http: FortnoxClient::http_client(endpoints.timeout)?,
+            auth_base: endpoints.auth_base.clone(),
+            api_base: endpoints.api_base.clone(),
+            secrets: Arc::new(SecretCache::new(self.secrets.clone(), APP_SECRET_TTL)),
+            names: SecretNames::new(secret_prefix),
+        }))
+    }
+
     pub fn worker(
         &self,
         secret_prefix: &str,
-        fortnox_api_base: &str,
-        fortnox_timeout: Duration,
+        endpoints: &FortnoxEndpoints,
         retry: RetryPolicy,
-        token_ttl: Duration,
     ) -> Result<WorkerDeps, FortnoxError> {
+        let auth: Arc<dyn FortnoxAuth> = self.fortnox_auth(secret_prefix, endpoints)?;
+        let tokens = TokenManager::new(
+            self.secrets.clone(),
+            self.lease.clone(),
+            self.tenants.clone(),
+            auth,
+            SecretNames::new(secret_prefix),
+            self.clock.clone(),
+        );
         Ok(WorkerDeps {
             tenants: self.tenants.clone(),
             orders: self.orders.clone(),
             audit: self.audit.clone(),
             accounting: Arc::new(FortnoxConnector {
-                http: FortnoxClient::http_client(fortnox_timeout)?,
-                api_base: fortnox_api_base.to_owned(),
-                secrets: Arc::new(SecretCache::new(self.secrets.clone(), token_ttl)),
-                names: SecretNames::new(secret_prefix),
+                http: FortnoxClient::http_client(endpoints.timeout)?,
+                api_base: endpoints.api_base.clone(),
+                tokens: Arc::new(tokens),
                 throttle: Arc::new(Throttle::default()),
                 retry,
-                clock: self.clock.clone(),
             }),
+            clock: self.clock.clone(),
+        })
+    }
+
+    pub fn connect(
+        &self,
+        secret_prefix: &str,
+        endpoints: &FortnoxEndpoints,
+    ) -> Result<ConnectDeps, FortnoxError> {
+        Ok(ConnectDeps {
+            states: self.states.clone(),
+            tenants: self.tenants.clone(),
+            orders: self.orders.clone(),
+            queue: self.queue.clone(),
+            secrets: self.secrets.clone(),
+            names: SecretNames::new(secret_prefix),
+            auth: self.fortnox_auth(secret_prefix, endpoints)?,
             clock: self.clock.clone(),
         })
     }
@@ -126,10 +175,37 @@ impl Ports {
     pub fn worker_for(&self, config: &Config) -> Result<WorkerDeps, FortnoxError> {
         self.worker(
             &config.secret_prefix,
-            &config.fortnox_api_base,
-            FORTNOX_TIMEOUT,
+            &FortnoxEndpoints::from_config(config),
             RetryPolicy::default(),
-            Duration::from_secs(60),
         )
+    }
+
+    /// The OAuth functions' routes from their environment.
+    pub fn oauth_for(&self, config: &Config) -> Result<Arc<OAuthRoutes>, FortnoxError> {
+        Ok(Arc::new(OAuthRoutes {
+            deps: self.connect(
+                &config.secret_prefix,
+                &FortnoxEndpoints::from_config(config),
+            )?,
+            public_base_url: config.public_base_url.clone(),
+        }))
+    }
+}
+
+/// Where Fortnox is, and how long to wait for it.
+#[derive(Debug, Clone)]
+pub struct FortnoxEndpoints {
+    pub api_base: String,
+    pub auth_base: String,
+    pub timeout: Duration,
+}
+
+impl FortnoxEndpoints {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            api_base: config.fortnox_api_base.clone(),
+            auth_base: config.fortnox_auth_base.clone(),
+            timeout: FORTNOX_TIMEOUT,
+        }
     }
 }

@@ -17,6 +17,7 @@ async fn memory_stack() -> Stack {
     let stack = Stack::build(StackOptions {
         backend: Backend::Memory,
         fortnox_api_base: "http://127.0.0.1:9".into(),
+        fortnox_auth_base: "http://127.0.0.1:9".into(),
         secret_prefix: "fixture".into(),
         retry: RetryPolicy::default(),
         fortnox_timeout: Duration::from_secs(1),
@@ -29,6 +30,7 @@ async fn memory_stack() -> Stack {
         refresh_token: None,
         expires_at: i64::MAX / 2,
         scope: None,
+        version: 1,
     };
     stack
         .connect_tenant(

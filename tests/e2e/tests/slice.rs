@@ -16,6 +16,7 @@ async fn the_same_order_delivered_five_times_becomes_exactly_one_invoice() {
     let env = moto_env("slice-five", |_| {}).await;
     let shop = Shop::new(&env);
     let body = fixture("order-1001-anna");
+    let connect_calls = env.sim.request_log().len();
     let mut statuses = Vec::new();
     for _ in 0..5 {
         statuses.push(shop.deliver(&body, None).await.0);
@@ -23,7 +24,7 @@ async fn the_same_order_delivered_five_times_becomes_exactly_one_invoice() {
     assert_eq!(statuses, [202, 200, 200, 200, 200]);
     assert_eq!(
         env.sim.request_log().len(),
-        0,
+        connect_calls,
         "the webhook path never calls Fortnox"
     );
 

@@ -90,6 +90,44 @@ fn each_function_can_read_exactly_the_secrets_the_code_names() {
         "secretsmanager:PutSecretValue",
         &names.fortnox_token(&t)
     ));
+    // The token lifecycle and the connect flow.
+    let put = "secretsmanager:PutSecretValue";
+    assert!(granted(
+        &template,
+        "WorkerFunction",
+        put,
+        &names.fortnox_token(&t)
+    ));
+    assert!(granted(
+        &template,
+        "OAuthCallbackFunction",
+        "secretsmanager:DeleteSecret",
+        &names.fortnox_token(&t)
+    ));
+    assert!(granted(
+        &template,
+        "OAuthStartFunction",
+        get,
+        &names.admin()
+    ));
+    assert!(granted(
+        &template,
+        "OAuthStartFunction",
+        get,
+        &names.fortnox_app()
+    ));
+    assert!(granted(
+        &template,
+        "OAuthCallbackFunction",
+        get,
+        &names.admin()
+    ));
+    assert!(!granted(
+        &template,
+        "OAuthStartFunction",
+        get,
+        &names.fortnox_token(&t)
+    ));
 }
 
 #[test]

@@ -442,6 +442,7 @@ fn each_http_route_exists_once_with_the_right_method_on_the_single_http_api() {
     let expected: BTreeMap<(&str, &str), &str> = [
         (("GET", "/connect"), "OAuthStartFunction"),
         (("GET", "/oauth/callback"), "OAuthCallbackFunction"),
+        (("POST", "/disconnect"), "OAuthCallbackFunction"),
         (
             ("POST", "/webhooks/{tenant}/{platform}"),
             "OrderWebhookFunction",
@@ -604,8 +605,10 @@ fn each_function_is_granted_exactly_its_documented_actions() {
                 "dynamodb:PutItem",
                 "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem",
+                "dynamodb:Query",
+                "sqs:SendMessage",
             ],
-            &[table],
+            &[table, index, queue],
         ),
         (
             "OrderWebhookFunction",
@@ -690,7 +693,8 @@ fn each_function_reaches_only_its_own_secret_families() {
         ("OAuthStartFunction", &["app/admin", "app/fortnox"]),
         (
             "OAuthCallbackFunction",
-            &["app/fortnox", "tenants/*/fortnox"],
+            // app/admin: the disconnect link is verified here.
+            &["app/admin", "app/fortnox", "tenants/*/fortnox"],
         ),
         ("OrderWebhookFunction", &["tenants/*/webhook"]),
         ("InvoiceStatusFunction", &["tenants/*/callback"]),

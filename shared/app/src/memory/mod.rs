@@ -5,11 +5,13 @@
 mod accounting;
 mod clock;
 mod queue;
+mod rate;
 mod secrets;
 mod store;
 
 pub use accounting::FakeFortnox;
 pub use clock::ManualClock;
 pub use queue::MemoryQueue;
+pub use rate::MemoryRateWindow;
 pub use secrets::MemorySecrets;
 pub use store::MemoryStore;

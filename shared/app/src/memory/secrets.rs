@@ -25,4 +25,12 @@ impl SecretStore for MemorySecrets {
         map.insert(name.to_owned(), value.clone());
         Ok(())
     }
+    async fn delete_secret(&self, name: &str) -> Result<(), SecretError> {
+        let mut map = self
+            .values
+            .lock()
+            .map_err(|_| SecretError("poisoned".into()))?;
+        map.remove(name);
+        Ok(())
+    }
 }

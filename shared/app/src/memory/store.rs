@@ -1,6 +1,7 @@
+use crate::oauth::{OAuthState, OAuthStateStore, TokenLease};
 use crate::ports::{AuditEntry, AuditLog, DeliveryLog, OrderStore, StoreError, TenantStore};
 use async_trait::async_trait;
-use fortsync_domain::state::OrderRecord;
+use fortsync_domain::state::{OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
 use fortsync_domain::{OrderId, TenantId};
 use std::collections::HashMap;
@@ -12,6 +13,9 @@ struct Tables {
     deliveries: HashMap<(TenantId, String), i64>,
     orders: HashMap<(TenantId, OrderId), OrderRecord>,
     audit: HashMap<(TenantId, OrderId), Vec<AuditEntry>>,
+    oauth_states: HashMap<String, OAuthState>,
+    /// tenant → (lease owner and expiry, last released version)
+    token_leases: HashMap<TenantId, (Option<(String, i64)>, u64)>,
 }
 
 /// The state table in memory: tenants, delivery claims, order records and audit trails.
@@ -120,6 +124,69 @@ impl OrderStore for MemoryStore {
             }
             _ => Err(StoreError::Conflict),
         }
+    }
+    async fn orders_in_state(
+        &self,
+        tenant: &TenantId,
+        state: OrderState,
+    ) -> Result<Vec<OrderRecord>, StoreError> {
+        let t = self.lock()?;
+        Ok(t.orders
+            .iter()
+            .filter(|((tt, _), r)| tt == tenant && r.state == state)
+            .map(|(_, r)| r.clone())
+            .collect())
+    }
+}
+
+#[async_trait]
+impl OAuthStateStore for MemoryStore {
+    async fn put_state(&self, state: &OAuthState) -> Result<(), StoreError> {
+        self.lock()?
+            .oauth_states
+            .insert(state.state_hash.clone(), state.clone());
+        Ok(())
+    }
+    async fn take_state(&self, state_hash: &str) -> Result<Option<OAuthState>, StoreError> {
+        Ok(self.lock()?.oauth_states.remove(state_hash))
+    }
+}
+
+#[async_trait]
+impl TokenLease for MemoryStore {
+    async fn try_acquire(
+        &self,
+        tenant: &TenantId,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<Option<u64>, StoreError> {
+        let mut t = self.lock()?;
+        let entry = t.token_leases.entry(tenant.clone()).or_insert((None, 0));
+        match &entry.0 {
+            Some((_, held_until)) if *held_until >= now => Ok(None),
+            _ => {
+                entry.0 = Some((owner.to_owned(), until));
+                Ok(Some(entry.1))
+            }
+        }
+    }
+    async fn release(
+        &self,
+        tenant: &TenantId,
+        owner: &str,
+        version: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.lock()?;
+        if let Some(entry) = t.token_leases.get_mut(tenant)
+            && entry.0.as_ref().is_some_and(|(o, _)| o == owner)
+        {
+            entry.0 = None;
+            if let Some(v) = version {
+                entry.1 = v;
+            }
+        }
+        Ok(())
     }
 }
 
