@@ -1,6 +1,6 @@
 use crate::error::FortnoxError;
 use crate::throttle::Throttle;
-use crate::wire::{ErrorEnvelope, MetaInformation, OAuthError};
+use crate::wire::{ErrorEnvelope, OAuthError};
 use fortsync_app::ApiCall;
 use rand::Rng;
 use serde::Serialize;
@@ -202,28 +202,6 @@ impl FortnoxClient {
                 return Err(FortnoxError::RateLimited(attempt));
             }
             return Err(err);
-        }
-    }
-
-    /// Every page of a list (limit 500), never just the first. `pick` takes the items out of a page.
-    pub async fn list_all<P: DeserializeOwned, I>(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-        pick: impl Fn(P) -> (Vec<I>, MetaInformation),
-    ) -> Result<Vec<I>, FortnoxError> {
-        let mut items = Vec::new();
-        let mut page = 1u32;
-        loop {
-            let mut q = query.to_vec();
-            q.push(("limit", "500".into()));
-            q.push(("page", page.to_string()));
-            let (mut batch, meta) = pick(self.get::<P>(path, &q).await?);
-            items.append(&mut batch);
-            if page >= meta.total_pages {
-                return Ok(items);
-            }
-            page += 1;
         }
     }
 }

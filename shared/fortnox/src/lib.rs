@@ -3,7 +3,7 @@
 //! # Layout
 //! - [`client`]: requests with timeouts, per-tenant pacing, bounded 429 backoff, call records.
 //! - [`error`] and [`codes`]: typed, classified errors; Fortnox codes explained in English.
-//! - [`throttle`]: the in-process sliding window (≤ 24 requests per 5 s per tenant).
+//! - [`throttle`]: ≤ 24 requests per 5 s per tenant, in process and (distributed) across instances.
 //! - [`wire`]: PascalCase request/response models, tolerant of Fortnox's loose typing.
 //! - [`session`]: the `Accounting` port implemented on top of the client.
 //! - [`oauth`]: Fortnox's OAuth endpoints (connect, refresh, client credentials, revoke).

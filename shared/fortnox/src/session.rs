@@ -3,9 +3,11 @@
 
 use crate::client::{FortnoxClient, RetryPolicy};
 use crate::error::FortnoxError;
+use crate::models::{
+    CustomerType, CustomerWrite, DiscountType, InvoiceRowWrite, InvoiceWrite, RowAccount, VatType,
+};
 use crate::throttle::Throttle;
 use crate::tokens::TokenManager;
-use crate::wire::*;
 use async_trait::async_trait;
 use fortsync_app::{Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument};
 use fortsync_domain::TenantId;
@@ -64,72 +66,52 @@ impl FortnoxSession {
 #[async_trait]
 impl Accounting for FortnoxSession {
     async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError> {
-        let all = self.seen(
-            self.client
-                .list_all(
-                    "/3/customers",
-                    &[("email", email.to_owned())],
-                    |p: CustomerList| (p.customers, p.meta),
-                )
-                .await,
-        )?;
-        // Fortnox matches substrings (a@b.se also finds xa@b.se): compare exactly. Several exact
-        // matches: the lowest customer number, the oldest, is the stable choice.
-        let mut exact: Vec<_> = all
-            .into_iter()
-            .filter(|c| {
-                c.email
-                    .as_deref()
-                    .is_some_and(|e| e.trim().eq_ignore_ascii_case(email))
-            })
-            .map(|c| c.customer_number)
-            .collect();
-        exact.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
-        Ok(exact.into_iter().next())
+        // Exact (case-insensitive) matches over Fortnox's substring search. Several matches: the
+        // lowest customer number, the oldest, is the stable choice.
+        let found = self.seen(self.client.find_customers_by_email(email).await)?;
+        let mut numbers: Vec<String> = found.into_iter().map(|c| c.customer_number).collect();
+        numbers.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+        Ok(numbers.into_iter().next())
     }
 
     async fn create_customer(&self, d: &CustomerDraft) -> Result<String, AccountingError> {
-        let body = CustomerEnvelope {
-            customer: CustomerWrite {
-                name: d.name.clone(),
-                email: d.email.clone(),
-                email_invoice: d.email.clone(),
-                address1: d.address1.clone(),
-                address2: d.address2.clone(),
-                zip_code: d.zip_code.clone(),
-                city: d.city.clone(),
-                country_code: d.country_code.clone(),
-                kind: if d.company { "COMPANY" } else { "PRIVATE" },
-                vat_type: d.vat_type.as_fortnox(),
-                vat_number: d.vat_number.clone(),
-                organisation_number: d.organisation_number.clone(),
-                phone: d.phone.clone(),
-            },
+        let body = CustomerWrite {
+            name: Some(d.name.clone()),
+            email: Some(d.email.clone()),
+            email_invoice: Some(d.email.clone()),
+            address1: Some(d.address1.clone()),
+            address2: d.address2.clone(),
+            zip_code: Some(d.zip_code.clone()),
+            city: Some(d.city.clone()),
+            country_code: Some(d.country_code.clone()),
+            kind: Some(if d.company {
+                CustomerType::Company
+            } else {
+                CustomerType::Private
+            }),
+            vat_type: Some(VatType::parse(d.vat_type.as_fortnox())),
+            vat_number: d.vat_number.clone(),
+            organisation_number: d.organisation_number.clone(),
+            phone1: d.phone.clone(),
+            ..CustomerWrite::default()
         };
-        let created: CustomerCreated = self.seen(self.client.post("/3/customers", &body).await)?;
-        Ok(created.customer.customer_number)
+        let created = self.seen(self.client.create_customer(&body).await)?;
+        Ok(created.customer_number)
     }
 
     async fn find_invoice_by_reference(
         &self,
         reference: &str,
     ) -> Result<Option<CreatedDocument>, AccountingError> {
-        let all = self.seen(
+        let found = self.seen(
             self.client
-                .list_all(
-                    "/3/invoices",
-                    &[("externalinvoicereference1", reference.to_owned())],
-                    |p: InvoiceList| (p.invoices, p.meta),
-                )
+                .find_invoices_by_external_reference(reference)
                 .await,
         )?;
-        Ok(all
-            .into_iter()
-            .find(|i| i.external_invoice_reference1.as_deref() == Some(reference))
-            .map(|i| CreatedDocument {
-                number: i.document_number,
-                total: i.total,
-            }))
+        Ok(found.into_iter().next().map(|i| CreatedDocument {
+            number: i.document_number,
+            total: i.total,
+        }))
     }
 
     async fn create_invoice(&self, d: &InvoiceDraft) -> Result<CreatedDocument, AccountingError> {
@@ -137,39 +119,47 @@ impl Accounting for FortnoxSession {
             .rows
             .iter()
             .map(|r| InvoiceRowWrite {
-                description: r.description.clone(),
-                delivered_quantity: r.quantity,
-                price: r.price,
-                discount: r.discount,
-                discount_type: "AMOUNT",
-                vat: r.vat,
-                account_number: r.account,
+                description: Some(r.description.clone()),
+                delivered_quantity: Some(r.quantity),
+                price: Some(r.price),
+                discount: Some(r.discount),
+                discount_type: Some(DiscountType::Amount),
+                vat: Some(r.vat),
+                account_number: Some(RowAccount::Number(r.account)),
+                ..InvoiceRowWrite::default()
             })
             .collect();
-        let body = InvoiceEnvelope {
-            invoice: InvoiceWrite {
-                customer_number: d.customer_number.clone(),
-                invoice_date: d.invoice_date.clone(),
-                currency: d.currency.clone(),
-                vat_included: d.vat_included,
-                your_order_number: d.your_order_number.clone(),
-                your_reference: d.your_reference.clone(),
-                our_reference: d.our_reference.clone(),
-                external_invoice_reference1: d.external_reference.clone(),
-                remarks: d.remarks.clone(),
-                customer_name: d.customer_name.clone(),
-                address1: d.address1.clone(),
-                address2: d.address2.clone(),
-                zip_code: d.zip_code.clone(),
-                city: d.city.clone(),
-                country: d.country.clone(),
-                invoice_rows: rows,
-            },
+        let invoice_date = time::Date::parse(
+            &d.invoice_date,
+            &time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| {
+            AccountingError::permanent(format!(
+                "invoice date {:?} is not YYYY-MM-DD",
+                d.invoice_date
+            ))
+        })?;
+        let body = InvoiceWrite {
+            invoice_date: Some(invoice_date),
+            currency: Some(d.currency.clone()),
+            vat_included: Some(d.vat_included),
+            your_order_number: Some(d.your_order_number.clone()),
+            your_reference: Some(d.your_reference.clone()),
+            our_reference: d.our_reference.clone(),
+            external_invoice_reference1: Some(d.external_reference.clone()),
+            remarks: d.remarks.clone(),
+            customer_name: Some(d.customer_name.clone()),
+            address1: Some(d.address1.clone()),
+            address2: d.address2.clone(),
+            zip_code: Some(d.zip_code.clone()),
+            city: Some(d.city.clone()),
+            country: d.country.clone(),
+            ..InvoiceWrite::new(d.customer_number.clone(), rows)
         };
-        let created: InvoiceCreated = self.seen(self.client.post("/3/invoices", &body).await)?;
+        let created = self.seen(self.client.create_invoice(&body).await)?;
         Ok(CreatedDocument {
-            number: created.invoice.document_number,
-            total: created.invoice.total,
+            number: created.document_number,
+            total: created.total,
         })
     }
 

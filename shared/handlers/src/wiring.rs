@@ -5,12 +5,14 @@ use crate::config::Config;
 use crate::oauth::OAuthRoutes;
 use fortsync_app::connect::ConnectDeps;
 use fortsync_app::ingress::IngressDeps;
+use fortsync_app::memory::MemoryRateWindow;
 use fortsync_app::memory::{MemoryQueue, MemorySecrets, MemoryStore};
 use fortsync_app::oauth::{FortnoxAuth, OAuthStateStore, TokenLease};
+use fortsync_app::rate::{RateLimit, RateWindow};
 use fortsync_app::secrets::{SecretCache, SecretNames};
 use fortsync_app::worker::WorkerDeps;
 use fortsync_app::*;
-use fortsync_aws::{DynamoStore, SecretsManagerStore, SqsQueue};
+use fortsync_aws::{DynamoRateWindow, DynamoStore, SecretsManagerStore, SqsQueue};
 use fortsync_fortnox::{
     FortnoxClient, FortnoxConnector, FortnoxError, FortnoxOAuth, RetryPolicy, Throttle,
     TokenManager,
@@ -34,6 +36,8 @@ pub struct Ports {
     pub secrets: Arc<dyn SecretStore>,
     pub states: Arc<dyn OAuthStateStore>,
     pub lease: Arc<dyn TokenLease>,
+    /// Fortnox's per-tenant request budget, shared by every instance.
+    pub rate: Arc<dyn RateWindow>,
     pub queue: Arc<dyn JobQueue>,
     /// Used by the local queue pump only; in AWS, Lambda's event-source mapping consumes.
     pub consumer: Arc<dyn QueueConsumer>,
@@ -44,10 +48,13 @@ impl Ports {
     /// DynamoDB, SQS and Secrets Manager (at `AWS_ENDPOINT_URL` when set, e.g. moto).
     pub async fn aws(table: &str, queue_url: &str, dead_letter_url: Option<String>) -> Self {
         let sdk = fortsync_aws::load_config().await;
-        let store = Arc::new(DynamoStore::new(
-            fortsync_aws::dynamo_client::Client::new(&sdk),
+        let dynamo = fortsync_aws::dynamo_client::Client::new(&sdk);
+        let rate = Arc::new(DynamoRateWindow::new(
+            dynamo.clone(),
             table,
+            RateLimit::default(),
         ));
+        let store = Arc::new(DynamoStore::new(dynamo, table));
         let queue = Arc::new(SqsQueue::new(
             fortsync_aws::sqs_client::Client::new(&sdk),
             queue_url,
@@ -60,6 +67,7 @@ impl Ports {
             audit: store.clone(),
             states: store.clone(),
             lease: store,
+            rate,
             secrets: Arc::new(SecretsManagerStore::new(
                 fortsync_aws::secrets_client::Client::new(&sdk),
             )),
@@ -80,6 +88,7 @@ impl Ports {
             audit: store.clone(),
             states: store.clone(),
             lease: store,
+            rate: Arc::new(MemoryRateWindow::new(RateLimit::default())),
             secrets: Arc::new(MemorySecrets::default()),
             queue: queue.clone(),
             consumer: queue,
@@ -142,7 +151,10 @@ impl Ports {
                 http: FortnoxClient::http_client(endpoints.timeout)?,
                 api_base: endpoints.api_base.clone(),
                 tokens: Arc::new(tokens),
-                throttle: Arc::new(Throttle::default()),
+                throttle: Arc::new(Throttle::distributed(
+                    RateLimit::default(),
+                    self.rate.clone(),
+                )),
                 retry,
             }),
             clock: self.clock.clone(),
