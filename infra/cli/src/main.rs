@@ -2,6 +2,7 @@
 //! simulator and prints what happened; `serve` keeps the same stack running for curl.
 
 mod env;
+mod links;
 mod report;
 mod samples;
 
@@ -22,6 +23,26 @@ enum Command {
         /// Keep state in DynamoDB/SQS/Secrets Manager at AWS_ENDPOINT_URL (moto) instead of memory.
         #[arg(long)]
         aws: bool,
+    },
+    /// Print a signed admin link for a deployed stack (reads the link key from Secrets Manager).
+    ConnectLink {
+        /// The tenant (shop) to connect, e.g. acme-shop.
+        #[arg(long)]
+        tenant: String,
+        /// The API's base URL (the stack output ApiUrl).
+        #[arg(long)]
+        base_url: String,
+        /// The stack's SecretPrefix parameter.
+        #[arg(long, default_value = "fortsync/prod")]
+        secret_prefix: String,
+        /// `service` connects a Fortnox service account (client credentials, no refresh token).
+        #[arg(long, default_value = "code")]
+        mode: String,
+        /// Make a disconnect link (POST) instead.
+        #[arg(long)]
+        disconnect: bool,
+        #[arg(long, default_value_t = 24)]
+        valid_hours: i64,
     },
     /// Run every function's route on one local port, with the simulator, until Ctrl-C.
     Serve {
@@ -51,6 +72,24 @@ async fn main() -> ExitCode {
             fortnox_port,
             aws,
         } => env::serve(port, fortnox_port, aws).await,
+        Command::ConnectLink {
+            tenant,
+            base_url,
+            secret_prefix,
+            mode,
+            disconnect,
+            valid_hours,
+        } => {
+            links::print(
+                &tenant,
+                &base_url,
+                &secret_prefix,
+                &mode,
+                disconnect,
+                valid_hours,
+            )
+            .await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

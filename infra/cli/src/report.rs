@@ -55,6 +55,29 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     println!("  tenant             {TENANT}: generic webhook, HMAC-SHA256 signed");
     println!();
 
+    let tenant_id = TenantId::parse(TENANT).map_err(|e| e.to_string())?;
+    let tenant = env
+        .stack
+        .tenants
+        .get_tenant(&tenant_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let tenant = tenant.ok_or("the demo tenant was not recorded by the connect flow")?;
+    println!("0. Connect (OAuth2 authorization code flow, as an admin's browser does it)");
+    println!(
+        "   signed admin link -> GET /connect -> 302 to Fortnox consent -> GET /oauth/callback"
+    );
+    println!(
+        "   tenant {TENANT}: {:?}, Fortnox company \"{}\" (DatabaseNumber {}); token stored in the secret store, never logged",
+        tenant.status,
+        tenant.company_name.as_deref().unwrap_or("-"),
+        tenant
+            .fortnox_tenant_id
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "-".into()),
+    );
+    println!();
+
     let client = reqwest::Client::new();
     let url = format!("{}/webhooks/{TENANT}/generic", env.base_url);
     let mut sent = Vec::new();
@@ -113,7 +136,7 @@ pub async fn demo(aws: bool) -> Result<(), String> {
         "   {:<7} {:<32} {:<18} {:<8} {:>10} {:>10}  STATE",
         "ORDER", "CUSTOMER (e-mail)", "FORTNOX CUSTOMER", "INVOICE", "SHOP", "FORTNOX"
     );
-    let tenant = TenantId::parse(TENANT).map_err(|e| e.to_string())?;
+    let tenant = tenant_id;
     let mut problems = Vec::new();
     let mut states = Vec::new();
     for (name, body) in ORDERS {

@@ -158,3 +158,43 @@ async fn a_spent_refresh_token_parks_orders_until_the_admin_reconnects() {
         .unwrap();
     assert_eq!(tenant.status, TenantStatus::Connected);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_account_tenant_renews_with_client_credentials() {
+    let env = moto_env("tokens-service", |_| {}).await;
+    connect_via_oauth(&env.base_url, &env.tenant, AuthMode::Service)
+        .await
+        .unwrap();
+    let tenant = env
+        .stack
+        .tenants
+        .get_tenant(&env.tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tenant.auth_mode, AuthMode::Service);
+
+    let mut t = token(&env).await;
+    t.expires_at = 0;
+    t.refresh_token = None;
+    store(&env, &t).await;
+    let before = env.sim.count("POST", "/oauth-v1/token");
+    Shop::new(&env)
+        .deliver(&fixture("order-1001-anna"), None)
+        .await;
+    env.stack.pump(10).await.unwrap();
+    assert_eq!(env.sim.invoices(env.fortnox_tenant).len(), 1);
+    assert_eq!(env.sim.count("POST", "/oauth-v1/token") - before, 1);
+    let grant = env
+        .sim
+        .request_log()
+        .into_iter()
+        .rev()
+        .find(|r| r.path == "/oauth-v1/token")
+        .unwrap();
+    assert_eq!(grant.status, 200);
+    assert!(
+        token(&env).await.refresh_token.is_none(),
+        "client credentials carry no refresh token"
+    );
+}
