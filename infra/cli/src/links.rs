@@ -18,11 +18,8 @@ pub async fn print(
     valid_hours: i64,
 ) -> Result<(), String> {
     let tenant = TenantId::parse(tenant).map_err(|e| e.to_string())?;
-    let mode = match mode {
-        "code" => AuthMode::Code,
-        "service" => AuthMode::Service,
-        other => return Err(format!("--mode must be code or service, not {other}")),
-    };
+    let mode = AuthMode::parse(mode)
+        .ok_or_else(|| format!("--mode must be code or service, not {mode}"))?;
     if !(1..=168).contains(&valid_hours) {
         return Err("--valid-hours must be between 1 and 168".into());
     }

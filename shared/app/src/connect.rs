@@ -85,11 +85,7 @@ struct AdminSecret {
 }
 
 fn link_message(purpose: &str, tenant: &str, mode: AuthMode, expires: i64) -> String {
-    let mode = match mode {
-        AuthMode::Code => "code",
-        AuthMode::Service => "service",
-    };
-    format!("{purpose}\n{tenant}\n{mode}\n{expires}")
+    format!("{purpose}\n{tenant}\n{}\n{expires}", mode.as_str())
 }
 
 fn hmac_hex(key: &[u8], message: &str) -> String {
@@ -123,13 +119,11 @@ pub fn admin_query(
     mode: AuthMode,
     expires: i64,
 ) -> String {
-    let m = if mode == AuthMode::Service {
-        "service"
-    } else {
-        "code"
-    };
     let sig = sign_link(link_key, purpose, tenant, mode, expires);
-    format!("tenant={tenant}&mode={m}&expires={expires}&sig={sig}")
+    format!(
+        "tenant={tenant}&mode={}&expires={expires}&sig={sig}",
+        mode.as_str()
+    )
 }
 
 fn sha256_hex(s: &str) -> String {
@@ -154,11 +148,9 @@ pub struct AdminRequest {
 impl AdminRequest {
     fn mode(&self) -> Result<AuthMode, ConnectError> {
         match self.mode.as_deref() {
-            None | Some("code") => Ok(AuthMode::Code),
-            Some("service") => Ok(AuthMode::Service),
-            Some(_) => Err(ConnectError::BadRequest(
-                "mode must be code or service".into(),
-            )),
+            None => Ok(AuthMode::Code),
+            Some(m) => AuthMode::parse(m)
+                .ok_or_else(|| ConnectError::BadRequest("mode must be code or service".into())),
         }
     }
 }

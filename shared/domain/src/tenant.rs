@@ -25,6 +25,22 @@ pub enum AuthMode {
     Service,
 }
 
+impl AuthMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Service => "service",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "code" => Some(Self::Code),
+            "service" => Some(Self::Service),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tenant {
     pub id: TenantId,
