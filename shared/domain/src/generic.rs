@@ -183,6 +183,8 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
             ));
         }
         lines.push(OrderLine {
+            line_id: None,
+            gift_card: false,
             sku: l.sku.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
             name: non_empty(&at("name"), &l.name)?,
             quantity: l.quantity.normalize(),
@@ -217,6 +219,7 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
         currency,
         prices_include_tax: w.prices_include_tax,
         customer: Customer {
+            company: None,
             email,
             name: non_empty("customer.name", &w.customer.name)?,
             kind: w.customer.kind.unwrap_or_default(),
@@ -238,6 +241,15 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
         shipping,
         total: w.total,
         note: w.note.filter(|s| !s.trim().is_empty()),
+        currency_rate: None,
+        shipping_address: None,
+        fees: Vec::new(),
+        discount_codes: Vec::new(),
+        payment_method: None,
+        paid_with_gift_cards: rust_decimal::Decimal::ZERO,
+        references: crate::order::References::default(),
+        cancelled: false,
+        updated_at: None,
     })
 }
 
