@@ -13,14 +13,14 @@ PID_FILE="$DIR/pid"
 PORT_FILE="$DIR/port"
 LOG_FILE="$DIR/moto.log"
 
-# True if the recorded PID is alive and still a moto_server (guards against PID reuse).
+# True if the recorded PID is alive and still our moto server (guards against PID reuse).
 is_running() {
     [ -f "$PID_FILE" ] || return 1
     local pid
     pid="$(cat "$PID_FILE")"
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
     case "$(ps -p "$pid" -o args= 2>/dev/null)" in
-        *moto_server*) return 0 ;;
+        *moto_serial.py*) return 0 ;;
         *) return 1 ;;
     esac
 }
@@ -51,7 +51,8 @@ start() {
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 
     # Started directly (no subshell/nohup wrapper) so $! is the moto python process itself.
-    .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$LOG_FILE" 2>&1 </dev/null &
+    # moto_serial.py: moto's server with requests processed one at a time (see the file).
+    MOTO_PORT="$port" .venv/bin/python infra/moto_serial.py 127.0.0.1 "$port" >"$LOG_FILE" 2>&1 </dev/null &
     local pid=$!
     disown "$pid" 2>/dev/null || true
     echo "$pid" >"$PID_FILE"

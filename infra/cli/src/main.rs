@@ -1,8 +1,10 @@
 //! `fortsync`: the local tool. `demo` runs the whole system end to end on the Fortnox
-//! simulator and prints what happened; `serve` keeps the same stack running for curl.
+//! simulator and prints what happened; `serve` keeps the same stack running for curl; `map`
+//! shows the Fortnox document an order becomes, offline.
 
 mod env;
 mod links;
+mod map;
 mod report;
 mod samples;
 
@@ -44,6 +46,27 @@ enum Command {
         #[arg(long, default_value_t = 24)]
         valid_hours: i64,
     },
+    /// Map a shop order to the Fortnox document that would be posted (offline, deterministic):
+    /// prints {"document", "shop_total", "document_total", "difference"}.
+    Map {
+        /// The order's format.
+        #[arg(long, value_enum)]
+        platform: map::Platform,
+        /// Tenant settings JSON (default: a Swedish shop in SEK, BAS accounts, invoices).
+        #[arg(long)]
+        settings: Option<std::path::PathBuf>,
+        /// Tenant id for ExternalInvoiceReference1.
+        #[arg(long, default_value = "preview")]
+        tenant: String,
+        /// Article numbers that exist in Fortnox (comma-separated); default none.
+        #[arg(long, value_delimiter = ',')]
+        known_articles: Vec<String>,
+        /// The Fortnox company rounds totals to whole kronor (öresutjämning).
+        #[arg(long)]
+        whole_krona: bool,
+        /// The order body; stdin when left out.
+        order: Option<std::path::PathBuf>,
+    },
     /// Run every function's route on one local port, with the simulator, until Ctrl-C.
     Serve {
         #[arg(long, default_value_t = 3000)]
@@ -67,6 +90,21 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { aws } => report::demo(aws).await,
+        Command::Map {
+            platform,
+            settings,
+            tenant,
+            known_articles,
+            whole_krona,
+            order,
+        } => map::run(map::MapArgs {
+            platform,
+            settings,
+            order,
+            tenant,
+            known_articles,
+            whole_krona,
+        }),
         Command::Serve {
             port,
             fortnox_port,

@@ -86,6 +86,31 @@ pub trait OrderStore: Send + Sync {
     ) -> Result<Vec<OrderRecord>, StoreError>;
 }
 
+/// What fortsync knows of a Fortnox customer: its number and a hash of the data last written
+/// (or found), so a repeat customer costs no lookup and is updated only when the shop's data
+/// changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerEntry {
+    pub number: String,
+    pub data_hash: String,
+}
+
+#[async_trait]
+pub trait CustomerIndex: Send + Sync {
+    /// `key` is the matching key (the e-mail, lower-cased).
+    async fn get_customer(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<Option<CustomerEntry>, StoreError>;
+    async fn put_customer(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        entry: &CustomerEntry,
+    ) -> Result<(), StoreError>;
+}
+
 /// One line of an order's audit trail. Never holds tokens, secrets or whole payloads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -269,6 +294,11 @@ pub trait Accounting: Send + Sync {
     /// The customer whose e-mail equals `email` exactly (Fortnox searches by substring).
     async fn find_customer_by_email(&self, email: &str) -> Result<Option<String>, AccountingError>;
     async fn create_customer(&self, draft: &CustomerDraft) -> Result<String, AccountingError>;
+    async fn update_customer(
+        &self,
+        number: &str,
+        draft: &CustomerDraft,
+    ) -> Result<(), AccountingError>;
     /// The invoice whose `ExternalInvoiceReference1` equals `reference` exactly.
     async fn find_invoice_by_reference(
         &self,

@@ -3,7 +3,7 @@
 
 use crate::ports::{
     Accounting, AccountingConnector, AccountingError, ApiCall, AuditEntry, AuditLog, Clock,
-    OrderStore, StoreError, TenantStore,
+    CustomerEntry, CustomerIndex, OrderStore, StoreError, TenantStore,
 };
 use crate::rfc3339;
 use fortsync_domain::document::{customer_draft, invoice_draft};
@@ -22,6 +22,7 @@ const LEASE_SECS: i64 = 300;
 
 pub struct WorkerDeps {
     pub tenants: Arc<dyn TenantStore>,
+    pub customers: Arc<dyn CustomerIndex>,
     pub orders: Arc<dyn OrderStore>,
     pub audit: Arc<dyn AuditLog>,
     pub accounting: Arc<dyn AccountingConnector>,
@@ -271,24 +272,7 @@ async fn drive(
                 }
                 let number = match rec.customer_number.clone() {
                     Some(n) => n,
-                    None => match fortnox
-                        .find_customer_by_email(&rec.order.customer.email)
-                        .await?
-                    {
-                        Some(n) => {
-                            trail.step(
-                                "customer",
-                                "matched",
-                                Some(format!("customer {n} by e-mail")),
-                            );
-                            n
-                        }
-                        None => {
-                            let n = fortnox.create_customer(&customer_draft(&rec.order)).await?;
-                            trail.step("customer", "created", Some(format!("customer {n}")));
-                            n
-                        }
-                    },
+                    None => resolve_customer(deps, tenant, rec, fortnox, trail).await?,
                 };
                 rec.customer_number = Some(number);
                 rec.advance(OrderState::CustomerReady, &now)?;
@@ -368,4 +352,75 @@ async fn drive(
 fn finish(rec: &mut OrderRecord) {
     rec.lease_until = None;
     rec.last_error = None;
+}
+
+/// The Fortnox customer for the order: from the customer index when known (updated only when
+/// the shop's data changed since it was last written), else matched by e-mail in Fortnox
+/// (exact, over its substring search), else created.
+async fn resolve_customer(
+    deps: &WorkerDeps,
+    tenant: &Tenant,
+    rec: &OrderRecord,
+    fortnox: &dyn Accounting,
+    trail: &mut Trail,
+) -> Result<String, StepError> {
+    let draft = customer_draft(&rec.order);
+    let key = rec.order.customer.email.clone();
+    let data_hash = hash_of(&draft);
+    if let Some(known) = deps.customers.get_customer(&tenant.id, &key).await? {
+        if known.data_hash == data_hash {
+            trail.step(
+                "customer",
+                "known",
+                Some(format!("customer {}", known.number)),
+            );
+        } else {
+            fortnox.update_customer(&known.number, &draft).await?;
+            let entry = CustomerEntry {
+                number: known.number.clone(),
+                data_hash,
+            };
+            deps.customers
+                .put_customer(&tenant.id, &key, &entry)
+                .await?;
+            trail.step(
+                "customer",
+                "updated",
+                Some(format!(
+                    "customer {} (the shop's data changed)",
+                    known.number
+                )),
+            );
+        }
+        return Ok(known.number);
+    }
+    let number = match fortnox.find_customer_by_email(&key).await? {
+        Some(n) => {
+            trail.step(
+                "customer",
+                "matched",
+                Some(format!("customer {n} by e-mail")),
+            );
+            n
+        }
+        None => {
+            let n = fortnox.create_customer(&draft).await?;
+            trail.step("customer", "created", Some(format!("customer {n}")));
+            n
+        }
+    };
+    let entry = CustomerEntry {
+        number: number.clone(),
+        data_hash,
+    };
+    deps.customers
+        .put_customer(&tenant.id, &key, &entry)
+        .await?;
+    Ok(number)
+}
+
+fn hash_of(draft: &fortsync_domain::document::CustomerDraft) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(draft).unwrap_or_default();
+    hex::encode(Sha256::digest(json))
 }

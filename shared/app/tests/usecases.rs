@@ -64,6 +64,7 @@ async fn world() -> World {
         },
         worker: WorkerDeps {
             tenants: store.clone(),
+            customers: store.clone(),
             orders: store.clone(),
             audit: store.clone(),
             accounting: Arc::new(fortnox.clone()),

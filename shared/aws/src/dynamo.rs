@@ -6,7 +6,10 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use fortsync_app::oauth::{OAuthState, OAuthStateStore, TokenLease};
-use fortsync_app::{AuditEntry, AuditLog, DeliveryLog, OrderStore, StoreError, TenantStore};
+use fortsync_app::{
+    AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore, StoreError,
+    TenantStore,
+};
 use fortsync_domain::state::{OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
 use fortsync_domain::{OrderId, TenantId};
@@ -489,4 +492,41 @@ fn uuid_fragment() -> String {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     format!("{nanos:09}")
+}
+
+#[async_trait]
+impl CustomerIndex for DynamoStore {
+    async fn get_customer(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<Option<CustomerEntry>, StoreError> {
+        self.get(tenant_pk(tenant), format!("CUSTOMER#{key}"))
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    async fn put_customer(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        entry: &CustomerEntry,
+    ) -> Result<(), StoreError> {
+        let item = to_item(
+            entry,
+            [
+                ("pk", s(tenant_pk(tenant))),
+                ("sk", s(format!("CUSTOMER#{key}"))),
+            ],
+        )?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
 }

@@ -6,9 +6,14 @@
 //! - [`ids`]: validated identifiers (tenant ids, shop order ids) and the Fortnox idempotency key.
 //! - [`order`]: the canonical shop order every platform is mapped to.
 //! - [`generic`]: the documented generic order webhook schema and its validation.
+//! - [`platform`]: the error type and readers shared by the Shopify and WooCommerce parsers.
+//! - [`shopify`]: Shopify order and refund webhook bodies → canonical order and refund.
+//! - [`woocommerce`]: WooCommerce order and refund bodies → canonical order and refunds.
 //! - [`settings`]: typed, versioned tenant settings.
 //! - [`charset`] and [`countries`]: Fortnox's text whitelist and country names.
 //! - [`document`]: canonical order → Fortnox customer and invoice drafts, and expected totals.
+//! - [`mapping`]: the settings-driven mapping engine (region, accounts, rows, references,
+//!   öre-exact totals with an optional rounding row) that replaces `document` in the worker.
 //! - [`state`]: the per-order state machine and record.
 //! - [`job`]: typed work-queue messages.
 //! - [`error`]: the retryable-vs-permanent classification shared by every layer.
@@ -20,11 +25,15 @@ pub mod error;
 pub mod generic;
 pub mod ids;
 pub mod job;
+pub mod mapping;
 pub mod money;
 pub mod order;
+pub mod platform;
 pub mod settings;
+pub mod shopify;
 pub mod state;
 pub mod tenant;
+pub mod woocommerce;
 
 pub use error::ErrorClass;
 pub use ids::{OrderId, TenantId};

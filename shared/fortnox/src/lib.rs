@@ -4,6 +4,7 @@
 //! - [`client`]: requests with timeouts, per-tenant pacing, bounded 429 backoff, call records.
 //! - [`error`] and [`codes`]: typed, classified errors; Fortnox codes explained in English.
 //! - [`throttle`]: ≤ 24 requests per 5 s per tenant, in process and (distributed) across instances.
+//! - [`drafts`]: the mapping engine's drafts → typed write models and the posted envelope.
 //! - [`wire`]: PascalCase request/response models, tolerant of Fortnox's loose typing.
 //! - [`session`]: the `Accounting` port implemented on top of the client.
 //! - [`oauth`]: Fortnox's OAuth endpoints (connect, refresh, client credentials, revoke).
@@ -12,6 +13,7 @@
 pub mod api;
 pub mod client;
 pub mod codes;
+pub mod drafts;
 pub mod error;
 pub mod models;
 pub mod oauth;

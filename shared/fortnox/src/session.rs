@@ -75,28 +75,21 @@ impl Accounting for FortnoxSession {
     }
 
     async fn create_customer(&self, d: &CustomerDraft) -> Result<String, AccountingError> {
-        let body = CustomerWrite {
-            name: Some(d.name.clone()),
-            email: Some(d.email.clone()),
-            email_invoice: Some(d.email.clone()),
-            address1: Some(d.address1.clone()),
-            address2: d.address2.clone(),
-            zip_code: Some(d.zip_code.clone()),
-            city: Some(d.city.clone()),
-            country_code: Some(d.country_code.clone()),
-            kind: Some(if d.company {
-                CustomerType::Company
-            } else {
-                CustomerType::Private
-            }),
-            vat_type: Some(VatType::parse(d.vat_type.as_fortnox())),
-            vat_number: d.vat_number.clone(),
-            organisation_number: d.organisation_number.clone(),
-            phone1: d.phone.clone(),
-            ..CustomerWrite::default()
-        };
+        let body = customer_write(d);
         let created = self.seen(self.client.create_customer(&body).await)?;
         Ok(created.customer_number)
+    }
+
+    async fn update_customer(
+        &self,
+        number: &str,
+        d: &CustomerDraft,
+    ) -> Result<(), AccountingError> {
+        let mut body = customer_write(d);
+        // The number addresses the record; it is not sent as a change.
+        body.customer_number = None;
+        self.seen(self.client.update_customer(number, &body).await)?;
+        Ok(())
     }
 
     async fn find_invoice_by_reference(
@@ -165,5 +158,28 @@ impl Accounting for FortnoxSession {
 
     fn take_calls(&self) -> Vec<ApiCall> {
         self.client.take_calls()
+    }
+}
+
+fn customer_write(d: &CustomerDraft) -> CustomerWrite {
+    CustomerWrite {
+        name: Some(d.name.clone()),
+        email: Some(d.email.clone()),
+        email_invoice: Some(d.email.clone()),
+        address1: Some(d.address1.clone()),
+        address2: d.address2.clone(),
+        zip_code: Some(d.zip_code.clone()),
+        city: Some(d.city.clone()),
+        country_code: Some(d.country_code.clone()),
+        kind: Some(if d.company {
+            CustomerType::Company
+        } else {
+            CustomerType::Private
+        }),
+        vat_type: Some(VatType::parse(d.vat_type.as_fortnox())),
+        vat_number: d.vat_number.clone(),
+        organisation_number: d.organisation_number.clone(),
+        phone1: d.phone.clone(),
+        ..CustomerWrite::default()
     }
 }

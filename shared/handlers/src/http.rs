@@ -50,6 +50,18 @@ async fn order_webhook(
             tracing::info!(tenant = %tenant, "duplicate delivery dropped");
             reply(StatusCode::OK, json!({"status": "duplicate"}))
         }
+        Ok(Accepted::Stale { order_id }) => {
+            tracing::info!(tenant = %tenant, order = %order_id, "older version of a known order dropped");
+            reply(
+                StatusCode::OK,
+                json!({"status": "stale", "order_id": order_id}),
+            )
+        }
+        Ok(Accepted::Ignored(why)) => {
+            tracing::info!(tenant = %tenant, platform = %platform, reason = %why, "delivery needs no work");
+            reply(StatusCode::OK, json!({"status": "ignored", "reason": why}))
+        }
+        Ok(Accepted::Ping) => reply(StatusCode::OK, json!({"status": "ping"})),
         Ok(Accepted::AlreadySynced { order_id }) => reply(
             StatusCode::OK,
             json!({"status": "already_synced", "order_id": order_id}),
@@ -57,7 +69,7 @@ async fn order_webhook(
         Err(e) => {
             let status = match &e {
                 IngressError::NotFound => StatusCode::NOT_FOUND,
-                IngressError::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+                IngressError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
                 IngressError::Unauthorized => StatusCode::UNAUTHORIZED,
                 IngressError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
                 IngressError::Invalid(_) => StatusCode::BAD_REQUEST,
@@ -67,7 +79,7 @@ async fn order_webhook(
             // Signature failures get no detail; validation errors tell the sender what to fix.
             let message = match &e {
                 IngressError::Invalid(reason) => reason.clone(),
-                IngressError::TooLarge(_) => e.to_string(),
+                IngressError::TooLarge(_) | IngressError::NotImplemented(_) => e.to_string(),
                 _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
             };
             reply(status, json!({"error": message}))

@@ -33,6 +33,7 @@ pub struct Ports {
     pub deliveries: Arc<dyn DeliveryLog>,
     pub orders: Arc<dyn OrderStore>,
     pub audit: Arc<dyn AuditLog>,
+    pub customers: Arc<dyn CustomerIndex>,
     pub secrets: Arc<dyn SecretStore>,
     pub states: Arc<dyn OAuthStateStore>,
     pub lease: Arc<dyn TokenLease>,
@@ -65,6 +66,7 @@ impl Ports {
             deliveries: store.clone(),
             orders: store.clone(),
             audit: store.clone(),
+            customers: store.clone(),
             states: store.clone(),
             lease: store,
             rate,
@@ -86,6 +88,7 @@ impl Ports {
             deliveries: store.clone(),
             orders: store.clone(),
             audit: store.clone(),
+            customers: store.clone(),
             states: store.clone(),
             lease: store,
             rate: Arc::new(MemoryRateWindow::new(RateLimit::default())),
@@ -145,6 +148,7 @@ impl Ports {
         );
         Ok(WorkerDeps {
             tenants: self.tenants.clone(),
+            customers: self.customers.clone(),
             orders: self.orders.clone(),
             audit: self.audit.clone(),
             accounting: Arc::new(FortnoxConnector {

@@ -87,6 +87,17 @@ impl Accounting for FakeFortnox {
         b.customers.push((n.clone(), draft.email.clone()));
         Ok(n)
     }
+    async fn update_customer(
+        &self,
+        number: &str,
+        draft: &CustomerDraft,
+    ) -> Result<(), AccountingError> {
+        let mut b = self.call("PUT", "/3/customers")?;
+        if let Some(c) = b.customers.iter_mut().find(|(n, _)| n == number) {
+            c.1 = draft.email.clone();
+        }
+        Ok(())
+    }
     async fn find_invoice_by_reference(
         &self,
         reference: &str,

@@ -1,5 +1,8 @@
 use crate::oauth::{OAuthState, OAuthStateStore, TokenLease};
-use crate::ports::{AuditEntry, AuditLog, DeliveryLog, OrderStore, StoreError, TenantStore};
+use crate::ports::{
+    AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore, StoreError,
+    TenantStore,
+};
 use async_trait::async_trait;
 use fortsync_domain::state::{OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
@@ -14,6 +17,7 @@ struct Tables {
     orders: HashMap<(TenantId, OrderId), OrderRecord>,
     audit: HashMap<(TenantId, OrderId), Vec<AuditEntry>>,
     oauth_states: HashMap<String, OAuthState>,
+    customers: HashMap<(TenantId, String), CustomerEntry>,
     /// tenant → (lease owner and expiry, last released version)
     token_leases: HashMap<TenantId, (Option<(String, i64)>, u64)>,
 }
@@ -216,5 +220,31 @@ impl AuditLog for MemoryStore {
             .get(&(tenant.clone(), order.clone()))
             .cloned()
             .unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl CustomerIndex for MemoryStore {
+    async fn get_customer(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<Option<CustomerEntry>, StoreError> {
+        Ok(self
+            .lock()?
+            .customers
+            .get(&(tenant.clone(), key.to_owned()))
+            .cloned())
+    }
+    async fn put_customer(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        entry: &CustomerEntry,
+    ) -> Result<(), StoreError> {
+        self.lock()?
+            .customers
+            .insert((tenant.clone(), key.to_owned()), entry.clone());
+        Ok(())
     }
 }

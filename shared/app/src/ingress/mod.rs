@@ -4,19 +4,19 @@
 use crate::ports::{Clock, DeliveryLog, JobQueue, OrderStore, StoreError, TenantStore};
 use crate::rfc3339;
 use crate::secrets::{SecretCache, SecretNames, WebhookSecrets};
-use crate::signature::{self, Encoding};
+use crate::signature;
 use fortsync_domain::job::Job;
-use fortsync_domain::order::Platform;
+use fortsync_domain::order::{Order, Platform};
 use fortsync_domain::state::{OrderRecord, OrderState};
-use fortsync_domain::{OrderId, TenantId, generic};
+use fortsync_domain::{OrderId, TenantId};
 use http::HeaderMap;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
 
-pub const SIGNATURE_HEADER: &str = "x-fortsync-signature";
-pub const DELIVERY_HEADER: &str = "x-fortsync-delivery-id";
+pub mod platforms;
+
+pub use platforms::{GENERIC_DELIVERY as DELIVERY_HEADER, GENERIC_SIGNATURE as SIGNATURE_HEADER};
 /// Deliveries are remembered this long (shops retry for hours to days).
 const DELIVERY_TTL_SECS: i64 = 7 * 24 * 3600;
 
@@ -39,6 +39,12 @@ pub enum Accepted {
     Duplicate,
     /// The order is already in Fortnox; nothing queued.
     AlreadySynced { order_id: OrderId },
+    /// An older version of an order we already have (a late retry): nothing done.
+    Stale { order_id: OrderId },
+    /// A valid delivery that needs no work (e.g. a topic or status that does not sync).
+    Ignored(String),
+    /// WooCommerce's webhook-creation ping.
+    Ping,
 }
 
 /// Why a delivery was refused. The HTTP layer maps these to statuses and generic bodies;
@@ -47,8 +53,8 @@ pub enum Accepted {
 pub enum IngressError {
     #[error("no such tenant or platform")]
     NotFound,
-    #[error("platform not supported yet")]
-    NotImplemented,
+    #[error("not supported yet: {0}")]
+    NotImplemented(String),
     #[error("missing or invalid signature")]
     Unauthorized,
     #[error("body larger than {0} bytes")]
@@ -72,40 +78,14 @@ pub struct Delivery<'a> {
     pub body: &'a [u8],
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
-/// The dedupe key: the shop's delivery id when it sends one, else the body's SHA-256 (an
-/// identical re-delivery is a duplicate; a changed order is not).
-fn delivery_key(platform: Platform, headers: &HeaderMap, body: &[u8]) -> String {
-    match header(headers, DELIVERY_HEADER) {
-        Some(id) => {
-            let safe: String = id
-                .chars()
-                .filter(|c| c.is_ascii_graphic())
-                .take(128)
-                .collect();
-            format!("{}:id:{safe}", platform.as_str())
-        }
-        None => format!(
-            "{}:sha256:{}",
-            platform.as_str(),
-            hex::encode(Sha256::digest(body))
-        ),
-    }
-}
-
 async fn verify_signature(
     deps: &IngressDeps,
     tenant: &TenantId,
+    platform: Platform,
     d: &Delivery<'_>,
 ) -> Result<(), IngressError> {
-    let sig = header(d.headers, SIGNATURE_HEADER).ok_or(IngressError::Unauthorized)?;
+    let (sig, encoding) =
+        platforms::signature(platform, d.headers).ok_or(IngressError::Unauthorized)?;
     let name = deps.names.webhook(tenant);
     let check = |secret: Option<crate::ports::SecretString>| -> Result<bool, IngressError> {
         // A tenant without a webhook secret cannot receive webhooks: refuse, never accept unsigned.
@@ -114,12 +94,7 @@ async fn verify_signature(
         };
         let parsed: WebhookSecrets = serde_json::from_str(secret.expose())
             .map_err(|_| IngressError::Unavailable("webhook secret is not valid JSON".into()))?;
-        Ok(signature::verify(
-            d.body,
-            sig,
-            Encoding::Hex,
-            &parsed.keys(),
-        ))
+        Ok(signature::verify(d.body, sig, encoding, &parsed.keys()))
     };
     let cached = deps
         .secrets
@@ -148,20 +123,26 @@ pub async fn receive_order(deps: &IngressDeps, d: Delivery<'_>) -> Result<Accept
     }
     let tenant_id = TenantId::parse(d.tenant).map_err(|_| IngressError::NotFound)?;
     let platform = Platform::parse(d.platform).ok_or(IngressError::NotFound)?;
-    if platform != Platform::Generic {
-        return Err(IngressError::NotImplemented);
-    }
     let tenant = deps
         .tenants
         .get_tenant(&tenant_id)
         .await?
         .ok_or(IngressError::NotFound)?;
-    verify_signature(deps, &tenant.id, &d).await?;
-    let order = generic::parse(d.body).map_err(|e| IngressError::Invalid(e.to_string()))?;
+    if platform == Platform::Woocommerce && platforms::is_woocommerce_ping(d.headers, d.body) {
+        // Sent once when the merchant saves the webhook; WooCommerce disables webhooks whose
+        // ping fails, so it gets its 200 (nothing is read from it).
+        return Ok(Accepted::Ping);
+    }
+    verify_signature(deps, &tenant.id, platform, &d).await?;
+    let (order, key) = match platforms::classify(platform, d.headers, d.body) {
+        Err(platforms::Invalid(reason)) => return Err(IngressError::Invalid(reason)),
+        Ok(platforms::Intent::Ignore(why)) => return Ok(Accepted::Ignored(why)),
+        Ok(platforms::Intent::NotYet(what)) => return Err(IngressError::NotImplemented(what)),
+        Ok(platforms::Intent::Sync { order, key }) => (*order, key),
+    };
     let order_id = order.id.clone();
 
     let now = deps.clock.now();
-    let key = delivery_key(platform, d.headers, d.body);
     let ts = now.unix_timestamp();
     if !deps
         .deliveries
@@ -184,7 +165,7 @@ pub async fn receive_order(deps: &IngressDeps, d: Delivery<'_>) -> Result<Accept
 async fn record_and_enqueue(
     deps: &IngressDeps,
     tenant: &TenantId,
-    order: fortsync_domain::order::Order,
+    order: Order,
     now: &str,
 ) -> Result<Accepted, IngressError> {
     let order_id = order.id.clone();
@@ -192,6 +173,23 @@ async fn record_and_enqueue(
     if let Some(mut existing) = deps.orders.insert_order(&fresh).await? {
         if existing.state.is_done() {
             return Ok(Accepted::AlreadySynced { order_id });
+        }
+        // RFC 3339 in one offset compares as text; a retry of an older version loses.
+        if let (Some(incoming), Some(known)) = (&order.updated_at, &existing.order.updated_at)
+            && incoming < known
+        {
+            return Ok(Accepted::Stale { order_id });
+        }
+        let newer =
+            matches!((&order.updated_at, &existing.order.updated_at), (Some(i), Some(k)) if i > k);
+        if existing.state == OrderState::Received && newer {
+            // Not started yet: work from the newest version the shop sent. Losing this race
+            // to a concurrent delivery is fine: it wrote the same or a newer version.
+            existing.order = order.clone();
+            match deps.orders.save_order(&mut existing).await {
+                Ok(()) | Err(StoreError::Conflict) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
         if existing.state == OrderState::Failed {
             // A new delivery after a permanent failure carries the shop's corrected data:
@@ -201,7 +199,11 @@ async fn record_and_enqueue(
             existing
                 .advance(OrderState::Received, now)
                 .map_err(|e| IngressError::Unavailable(e.to_string()))?;
-            deps.orders.save_order(&mut existing).await?;
+            match deps.orders.save_order(&mut existing).await {
+                // A concurrent delivery restarted it first: nothing left to do here.
+                Ok(()) | Err(StoreError::Conflict) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     let job = Job::Order {
