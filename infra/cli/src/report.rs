@@ -1,12 +1,11 @@
-//! `fortsync demo`: sample orders through the real handlers, then a per-order account of what
-//! happened in fortsync and in Fortnox. Exits non-zero when the outcome is not the expected one,
-//! so the demo doubles as a smoke test.
+//! `fortsync demo`: sample orders from three kinds of shop through the real handlers, then a
+//! per-order account of what happened in fortsync and in Fortnox. Exits non-zero when the
+//! outcome is not the expected one, so the demo doubles as a smoke test.
 
 use crate::env::{self, TENANT, WEBHOOK_SECRET};
-use crate::samples::ORDERS;
-use fortsync_app::signature::sign_hex;
+use crate::samples::{SAMPLES, Sample};
+use fortsync_domain::TenantId;
 use fortsync_domain::state::OrderState;
-use fortsync_domain::{OrderId, TenantId};
 
 struct Sent {
     label: String,
@@ -15,18 +14,22 @@ struct Sent {
     millis: u128,
 }
 
-async fn post(
+async fn deliver(
     client: &reqwest::Client,
-    url: &str,
-    body: &str,
-    signature: &str,
-) -> Result<(u16, String, u128), String> {
+    base: &str,
+    sample: &Sample,
+    headers: &[(&str, String)],
+) -> Result<Sent, String> {
+    let url = format!("{base}/webhooks/{TENANT}/{}", sample.platform.as_str());
     let started = std::time::Instant::now();
-    let resp = client
-        .post(url)
+    let mut req = client
+        .post(&url)
         .header("content-type", "application/json")
-        .header("x-fortsync-signature", signature)
-        .body(body.to_owned())
+        .body(sample.body);
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let resp = req
         .send()
         .await
         .map_err(|e| format!("webhook request failed: {e}"))?;
@@ -38,11 +41,15 @@ async fn post(
         .and_then(|s| s.as_str())
         .unwrap_or("")
         .to_owned();
-    Ok((status, answer, started.elapsed().as_millis()))
+    Ok(Sent {
+        label: sample.label.to_owned(),
+        status,
+        answer,
+        millis: started.elapsed().as_millis(),
+    })
 }
 
-pub async fn demo(aws: bool) -> Result<(), String> {
-    let env = env::start(aws, 0, None).await?;
+fn header(aws: bool, env: &fortsync_local::LocalEnv) {
     println!("fortsync demo");
     println!(
         "  Fortnox simulator  {}  (company \"Demo Handel AB\", DatabaseNumber {})",
@@ -52,8 +59,20 @@ pub async fn demo(aws: bool) -> Result<(), String> {
         "  fortsync functions {}  ({})",
         env.base_url, env.backend_name
     );
-    println!("  tenant             {TENANT}: generic webhook, HMAC-SHA256 signed");
+    println!(
+        "  tenant             {TENANT}: generic, Shopify and WooCommerce webhooks, HMAC-SHA256 signed{}",
+        if aws {
+            ""
+        } else {
+            " (make demo AWS=moto: same on DynamoDB/SQS/Secrets Manager)"
+        }
+    );
     println!();
+}
+
+pub async fn demo(aws: bool) -> Result<(), String> {
+    let env = env::start(aws, 0, None).await?;
+    header(aws, &env);
 
     let tenant_id = TenantId::parse(TENANT).map_err(|e| e.to_string())?;
     let tenant = env
@@ -79,46 +98,55 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     println!();
 
     let client = reqwest::Client::new();
-    let url = format!("{}/webhooks/{TENANT}/generic", env.base_url);
     let mut sent = Vec::new();
-    for (name, body) in ORDERS {
-        let (status, answer, millis) = post(
+    for (i, sample) in SAMPLES.iter().enumerate() {
+        sent.push(
+            deliver(
+                &client,
+                &env.base_url,
+                sample,
+                &sample.headers(WEBHOOK_SECRET, &format!("d{i}")),
+            )
+            .await?,
+        );
+    }
+    // The same deliveries again, as shops do on timeouts, and one forged.
+    let first = &SAMPLES[0];
+    for i in 2..=5 {
+        let mut again = deliver(
             &client,
-            &url,
-            body,
-            &sign_hex(body.as_bytes(), WEBHOOK_SECRET.as_bytes()),
+            &env.base_url,
+            first,
+            &first.headers(WEBHOOK_SECRET, "d0"),
         )
         .await?;
-        sent.push(Sent {
-            label: (*name).to_owned(),
-            status,
-            answer,
-            millis,
-        });
+        again.label = format!("{} (delivery {i} of 5)", first.label);
+        sent.push(again);
     }
-    let (first_name, first_body) = ORDERS[0];
-    for i in 2..=5 {
-        let sig = sign_hex(first_body.as_bytes(), WEBHOOK_SECRET.as_bytes());
-        let (status, answer, millis) = post(&client, &url, first_body, &sig).await?;
-        sent.push(Sent {
-            label: format!("{first_name} (delivery {i} of 5)"),
-            status,
-            answer,
-            millis,
-        });
-    }
-    let (status, answer, millis) = post(&client, &url, first_body, "sha256=00ff").await?;
-    sent.push(Sent {
-        label: format!("{first_name} with a forged signature"),
-        status,
-        answer,
-        millis,
-    });
+    let shop = &SAMPLES[4];
+    let mut again = deliver(
+        &client,
+        &env.base_url,
+        shop,
+        &shop.headers(WEBHOOK_SECRET, "d4"),
+    )
+    .await?;
+    again.label = format!("{} (Shopify retry, same event)", shop.label);
+    sent.push(again);
+    let mut forged = deliver(
+        &client,
+        &env.base_url,
+        first,
+        &[("x-fortsync-signature", "sha256=00ff".into())],
+    )
+    .await?;
+    forged.label = format!("{} with a forged signature", first.label);
+    sent.push(forged);
 
     println!("1. Webhook deliveries (answered without calling Fortnox)");
     for s in &sent {
         println!(
-            "   {:<44} HTTP {}  {:<13} {:>4} ms",
+            "   {:<48} HTTP {}  {:<13} {:>4} ms",
             s.label, s.status, s.answer, s.millis
         );
     }
@@ -133,30 +161,29 @@ pub async fn demo(aws: bool) -> Result<(), String> {
 
     println!("3. Orders");
     println!(
-        "   {:<7} {:<32} {:<18} {:<8} {:>10} {:>10}  STATE",
+        "   {:<12} {:<31} {:<16} {:<7} {:>10} {:>10}  STATE",
         "ORDER", "CUSTOMER (e-mail)", "FORTNOX CUSTOMER", "INVOICE", "SHOP", "FORTNOX"
     );
-    let tenant = tenant_id;
     let mut problems = Vec::new();
     let mut states = Vec::new();
-    for (name, body) in ORDERS {
-        let order =
-            fortsync_domain::generic::parse(body.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
-        let id = OrderId::parse(order.id.as_str()).map_err(|e| e.to_string())?;
+    for sample in SAMPLES {
+        let order = sample
+            .parse()
+            .map_err(|e| format!("{}: {e}", sample.label))?;
         let Some(rec) = env
             .stack
             .orders
-            .get_order(&tenant, &id)
+            .get_order(&tenant_id, &order.id)
             .await
             .map_err(|e| e.to_string())?
         else {
-            problems.push(format!("{name}: no order record"));
+            problems.push(format!("{}: no order record", sample.label));
             continue;
         };
         let trail = env
             .stack
             .audit
-            .list(&tenant, &id)
+            .list(&tenant_id, &order.id)
             .await
             .map_err(|e| e.to_string())?;
         let how = trail
@@ -170,8 +197,12 @@ pub async fn demo(aws: bool) -> Result<(), String> {
             .map(|n| format!("{n} ({how})"))
             .unwrap_or_else(|| "-".into());
         println!(
-            "   {:<7} {:<32} {:<18} {:<8} {:>10} {:>10}  {}",
-            rec.order.number,
+            "   {:<12} {:<31} {:<16} {:<7} {:>10} {:>10}  {}",
+            format!(
+                "{} {}",
+                &sample.platform.as_str()[..1].to_uppercase(),
+                rec.order.number
+            ),
             rec.order.customer.email,
             customer,
             rec.document_number.as_deref().unwrap_or("-"),
@@ -182,16 +213,17 @@ pub async fn demo(aws: bool) -> Result<(), String> {
             rec.state.as_str(),
         );
         if let Some(diff) = rec.total_difference {
-            println!("           ! Fortnox total differs from the shop's by {diff}");
+            println!("                ! Fortnox total differs from the shop's by {diff}");
         }
         if let Some(err) = &rec.last_error {
-            println!("           ! {}", err.message);
+            println!("                ! {}", err.message);
             if let Some(advice) = &err.advice {
-                println!("             what to do: {advice}");
+                println!("                  what to do: {advice}");
             }
         }
         states.push(rec.state);
     }
+    println!("   (G = generic, S = Shopify, W = WooCommerce)");
     println!();
 
     let invoices = env.sim.invoices(env.fortnox_tenant);
@@ -209,9 +241,10 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     );
     for inv in &invoices {
         println!(
-            "   invoice {:<4} customer {:<4} total {:>9}  VAT {:>8}  ref {}",
+            "   invoice {:<4} customer {:<4} {} {:>9}  VAT {:>8}  ref {}",
             field(inv, "DocumentNumber"),
             field(inv, "CustomerNumber"),
+            field(inv, "Currency"),
             amount(inv, "Total"),
             amount(inv, "TotalVAT"),
             field(inv, "ExternalInvoiceReference1"),
@@ -224,21 +257,17 @@ pub async fn demo(aws: bool) -> Result<(), String> {
         .filter(|s| **s == OrderState::DocumentCreated)
         .count();
     let failed = states.iter().filter(|s| **s == OrderState::Failed).count();
-    let expected_invoices = ORDERS.len() - 1;
-    if created != expected_invoices
-        || failed != 1
-        || invoices.len() != expected_invoices
-        || customers.len() != 3
-    {
+    let expected = SAMPLES.len() - 1;
+    if created != expected || failed != 1 || invoices.len() != expected || customers.len() != 4 {
         problems.push(format!(
-            "expected {expected_invoices} invoices, 1 refused order and 3 customers; got {created} created, {failed} failed, {} invoices, {} customers in Fortnox",
+            "expected {expected} invoices, 1 refused order and 4 customers; got {created} created, {failed} failed, {} invoices, {} customers in Fortnox",
             invoices.len(),
             customers.len()
         ));
     }
     if problems.is_empty() {
         println!(
-            "Every order was delivered once: {created} invoices, 1 order refused with advice, duplicates and the forged delivery dropped."
+            "Every order was delivered once: {created} invoices from three kinds of shop, one customer shared by a generic and a Shopify order, 1 order refused with advice, duplicates and the forged delivery dropped."
         );
         Ok(())
     } else {

@@ -53,6 +53,17 @@ pub fn sign_hex(body: &[u8], key: &[u8]) -> String {
         .unwrap_or_default()
 }
 
+/// Base64 signature of `body`, as Shopify and WooCommerce send it (for tests and the demo).
+pub fn sign_base64(body: &[u8], key: &[u8]) -> String {
+    use base64::Engine;
+    HmacSha256::new_from_slice(key)
+        .map(|mut mac| {
+            mac.update(body);
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
