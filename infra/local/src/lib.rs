@@ -5,6 +5,7 @@
 
 use fortnox_sim::{SimConfig, SimState};
 use fortsync_app::connect::admin_query;
+use fortsync_app::rate::RateLimit;
 use fortsync_domain::TenantId;
 use fortsync_domain::tenant::AuthMode;
 use fortsync_fortnox::RetryPolicy;
@@ -28,6 +29,10 @@ pub struct Options {
     pub webhook_secret: String,
     pub retry: RetryPolicy,
     pub fortnox_timeout: Duration,
+    /// The simulator's behaviour (rate limit window, apps…).
+    pub sim: SimConfig,
+    /// fortsync's pacing; keep it in step with `sim`'s rate limit.
+    pub rate_limit: RateLimit,
 }
 
 impl Options {
@@ -44,6 +49,8 @@ impl Options {
                 max_delay: Duration::from_secs(2),
             },
             fortnox_timeout: Duration::from_secs(15),
+            sim: SimConfig::default(),
+            rate_limit: RateLimit::default(),
         }
     }
 }
@@ -128,7 +135,7 @@ pub async fn start(opts: Options) -> Result<LocalEnv, String> {
         "http://{}",
         sim_listener.local_addr().map_err(|e| e.to_string())?
     );
-    let sim = SimState::new(SimConfig::default());
+    let sim = SimState::new(opts.sim);
     sim.set_base_url(&sim_base);
     tokio::spawn(fortnox_sim::serve(sim_listener, sim.clone()));
     let company = "Demo Handel AB";
@@ -163,6 +170,7 @@ pub async fn start(opts: Options) -> Result<LocalEnv, String> {
         retry: opts.retry,
         fortnox_timeout: opts.fortnox_timeout,
         max_body_bytes: 256 * 1024,
+        rate_limit: opts.rate_limit,
     })
     .await?;
 

@@ -36,6 +36,7 @@ pub struct StackOptions {
     pub retry: RetryPolicy,
     pub fortnox_timeout: Duration,
     pub max_body_bytes: usize,
+    pub rate_limit: fortsync_app::rate::RateLimit,
 }
 
 pub struct Stack {
@@ -53,12 +54,20 @@ pub struct Stack {
 impl Stack {
     pub async fn build(opts: StackOptions) -> Result<Self, String> {
         let ports = match &opts.backend {
-            Backend::Memory => Ports::memory(),
+            Backend::Memory => Ports::memory_with(opts.rate_limit),
             Backend::Aws {
                 table,
                 queue_url,
                 dead_letter_url,
-            } => Ports::aws(table, queue_url, Some(dead_letter_url.clone())).await,
+            } => {
+                Ports::aws_with(
+                    table,
+                    queue_url,
+                    Some(dead_letter_url.clone()),
+                    opts.rate_limit,
+                )
+                .await
+            }
         };
         let ingress = ports.ingress(&opts.secret_prefix, opts.max_body_bytes);
         let endpoints = FortnoxEndpoints {

@@ -43,18 +43,25 @@ pub struct Ports {
     /// Used by the local queue pump only; in AWS, Lambda's event-source mapping consumes.
     pub consumer: Arc<dyn QueueConsumer>,
     pub clock: Arc<dyn Clock>,
+    /// Fortnox's per-tenant limit the pacing keeps to (tests scale its time down).
+    pub rate_limit: RateLimit,
 }
 
 impl Ports {
     /// DynamoDB, SQS and Secrets Manager (at `AWS_ENDPOINT_URL` when set, e.g. moto).
     pub async fn aws(table: &str, queue_url: &str, dead_letter_url: Option<String>) -> Self {
+        Self::aws_with(table, queue_url, dead_letter_url, RateLimit::default()).await
+    }
+
+    pub async fn aws_with(
+        table: &str,
+        queue_url: &str,
+        dead_letter_url: Option<String>,
+        rate_limit: RateLimit,
+    ) -> Self {
         let sdk = fortsync_aws::load_config().await;
         let dynamo = fortsync_aws::dynamo_client::Client::new(&sdk);
-        let rate = Arc::new(DynamoRateWindow::new(
-            dynamo.clone(),
-            table,
-            RateLimit::default(),
-        ));
+        let rate = Arc::new(DynamoRateWindow::new(dynamo.clone(), table, rate_limit));
         let store = Arc::new(DynamoStore::new(dynamo, table));
         let queue = Arc::new(SqsQueue::new(
             fortsync_aws::sqs_client::Client::new(&sdk),
@@ -76,11 +83,16 @@ impl Ports {
             queue: queue.clone(),
             consumer: queue,
             clock: Arc::new(SystemClock),
+            rate_limit,
         }
     }
 
     /// In-memory twins with the deployed queue's visibility timeout and receive limit.
     pub fn memory() -> Self {
+        Self::memory_with(RateLimit::default())
+    }
+
+    pub fn memory_with(rate_limit: RateLimit) -> Self {
         let store = Arc::new(MemoryStore::default());
         let queue = Arc::new(MemoryQueue::new(Duration::from_secs(366), 8));
         Self {
@@ -91,11 +103,12 @@ impl Ports {
             customers: store.clone(),
             states: store.clone(),
             lease: store,
-            rate: Arc::new(MemoryRateWindow::new(RateLimit::default())),
+            rate: Arc::new(MemoryRateWindow::new(rate_limit)),
             secrets: Arc::new(MemorySecrets::default()),
             queue: queue.clone(),
             consumer: queue,
             clock: Arc::new(SystemClock),
+            rate_limit,
         }
     }
 
@@ -155,10 +168,7 @@ impl Ports {
                 http: FortnoxClient::http_client(endpoints.timeout)?,
                 api_base: endpoints.api_base.clone(),
                 tokens: Arc::new(tokens),
-                throttle: Arc::new(Throttle::distributed(
-                    RateLimit::default(),
-                    self.rate.clone(),
-                )),
+                throttle: Arc::new(Throttle::distributed(self.rate_limit, self.rate.clone())),
                 retry,
             }),
             clock: self.clock.clone(),

@@ -22,6 +22,7 @@ async fn memory_stack() -> Stack {
         retry: RetryPolicy::default(),
         fortnox_timeout: Duration::from_secs(1),
         max_body_bytes: 256 * 1024,
+        rate_limit: fortsync_app::rate::RateLimit::default(),
     })
     .await
     .unwrap();
