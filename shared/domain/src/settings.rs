@@ -426,7 +426,7 @@ fn check_payment(field: &str, rule: &RegisterPayment) -> Result<(), SettingsErro
             account,
             ..
         } => {
-            check_text(&format!("{field}.mode_of_payment"), mode_of_payment, 10)?;
+            check_text(&format!("{field}.mode_of_payment"), mode_of_payment, 50)?;
             check_account(&format!("{field}.account"), *account)
         }
     }
@@ -482,11 +482,12 @@ impl TenantSettings {
             }
             check_text("our_reference", r, 50)?;
         }
+        // Codes: Fortnox checks that they exist; here only that they are sendable.
         if let Some(c) = &self.cost_center {
-            check_text("cost_center", c, 6)?;
+            check_text("cost_center", c, 50)?;
         }
         if let Some(p) = &self.project {
-            check_text("project", p, 20)?;
+            check_text("project", p, 50)?;
         }
         check_payment("payments.default", &self.payments.default)?;
         for (method, rule) in &self.payments.by_method {

@@ -6,7 +6,8 @@ use fortsync_domain::document::{self, Rounding};
 use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::generic;
 use fortsync_domain::mapping::{
-    CUSTOMER_PLACEHOLDER, KnownArticles, MapContext, MappingError, Region, RowKind, map_order,
+    CUSTOMER_PLACEHOLDER, KnownArticles, MapContext, MappingError, Region, RowKind, map_customer,
+    map_order,
 };
 use fortsync_domain::order::{Charge, Order, OrderLine};
 use fortsync_domain::settings::{
@@ -345,4 +346,27 @@ fn agrees_with_the_first_slice_on_the_sample_orders() {
         }
     }
     assert!(n >= 4);
+}
+
+#[test]
+fn the_customer_maps_even_when_the_rows_cannot() {
+    let mut o = sample();
+    o.lines[0].vat_rate = dec!(7);
+    let none = TenantSettings {
+        document: DocumentKind::None,
+        ..Default::default()
+    };
+    assert!(map_order(&tenant(), &o, &none, &MapContext::preview()).is_err());
+    let (region, customer, _) = map_customer(&o);
+    assert_eq!(region, Region::Se);
+    assert_eq!(customer.name, "Anna Svensson");
+    assert_eq!(customer.country_code, "SE");
+    let full = map_order(
+        &tenant(),
+        &sample(),
+        &TenantSettings::default(),
+        &MapContext::preview(),
+    )
+    .unwrap();
+    assert_eq!(map_customer(&sample()).1, full.customer);
 }

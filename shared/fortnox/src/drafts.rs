@@ -252,8 +252,8 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(
             rows[0],
-            json!({"Description": "T-shirt röd L (TS-RED-L)", "DeliveredQuantity": 2, "Price": 199.00,
-                   "Discount": 20.00, "DiscountType": "AMOUNT", "VAT": 25, "AccountNumber": 3001})
+            json!({"Description": "T-shirt röd L (TS-RED-L)", "DeliveredQuantity": 2, "Price": 199,
+                   "Discount": 20, "DiscountType": "AMOUNT", "VAT": 25, "AccountNumber": 3001})
         );
         assert_eq!(rows[1]["AccountNumber"], 3520);
         assert!(rows[1].get("Discount").is_none());

@@ -22,7 +22,10 @@
 //!   free text → row without article, "name (SKU)"; refuse → error); an invalid SKU always gives
 //!   a free-text row with the SKU in the description and a warning. Gift cards sold go on
 //!   `gift_card_account` (liability, normally VAT 0). Shipping and fees per their settings,
-//!   each with its own VAT. Discounts per `discounts`. Rows of the same article merged per
+//!   each with its own VAT: rows on `shipping_account` (unset = 3520) / `fee_account` for sales
+//!   with Swedish VAT, on the region's revenue account for reverse-charge, export and OSS sales;
+//!   or the 25 % `Freight` / `AdministrationFee` fields when every charge is non-negative at
+//!   25 % (else rows, with a warning). Discounts per `discounts`. Rows of the same article merged per
 //!   `sum_rows_with_same_article` (same price, VAT and account only, and only when the merged
 //!   row total is exactly the sum). At most 500 rows.
 //! - **Header**: `VATIncluded` = the shop's `prices_include_tax`; currency and (non-SEK, when
@@ -33,6 +36,9 @@
 //!   discount codes used; cost centre and project from settings; country *names* on the
 //!   document, ISO codes on the customer; every text through Fortnox's whitelist and length
 //!   limits.
+//! - **Customer** (the `document::CustomerDraft` the worker creates when nothing matches):
+//!   the company's name for company buyers, e-mail, billing address with the ISO country code,
+//!   organisation and VAT numbers, `VATType` from the region. [`map_customer`] gives it alone.
 //! - **Totals**: `shop_total` = the order's `total` (what the buyer was charged, gift-card
 //!   payments included: those are a means of payment settled later, not a document row).
 //!   `expected` = what Fortnox computes for the document, with [`crate::document::expected_totals`]
@@ -357,6 +363,15 @@ fn remarks(order: &Order) -> Option<String> {
     }
     let joined = parts.join("\n");
     opt_text(Some(&joined), 1024)
+}
+
+/// The customer alone (region, `VATType`, names and codes), for `document: none`, where an
+/// order whose rows could not be mapped (an unknown VAT rate, say) must still sync its customer.
+/// [`map_order`] gives the same customer.
+pub fn map_customer(order: &Order) -> (Region, CustomerDraft, Vec<String>) {
+    let mut warnings = Vec::new();
+    let region = region::region_of(order, &mut warnings);
+    (region, customer_draft(order, region), warnings)
 }
 
 /// Maps one order. Deterministic: the same inputs always give the same document.
