@@ -2,9 +2,10 @@
 //! twin; use cases take only the ports they need.
 
 use async_trait::async_trait;
-use fortsync_domain::document::{CustomerDraft, InvoiceDraft};
+use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::job::Job;
+use fortsync_domain::mapping::{ArticleDraft, DocumentDraft};
 use fortsync_domain::state::{Failure, OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
 use fortsync_domain::{OrderId, TenantId};
@@ -306,8 +307,27 @@ pub trait Accounting: Send + Sync {
     ) -> Result<Option<CreatedDocument>, AccountingError>;
     async fn create_invoice(
         &self,
-        draft: &InvoiceDraft,
+        draft: &DocumentDraft,
     ) -> Result<CreatedDocument, AccountingError>;
+    /// The order whose `ExternalInvoiceReference1` equals `reference` exactly.
+    async fn find_order_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError>;
+    async fn create_order(&self, draft: &DocumentDraft)
+    -> Result<CreatedDocument, AccountingError>;
+    /// The invoice already made from an order, if any.
+    async fn invoice_of_order(
+        &self,
+        order_number: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError>;
+    /// Turn an order into an invoice (`PUT /3/orders/{n}/createinvoice`).
+    async fn create_invoice_from_order(
+        &self,
+        order_number: &str,
+    ) -> Result<CreatedDocument, AccountingError>;
+    /// Create an article; an article that already exists is not an error.
+    async fn ensure_article(&self, draft: &ArticleDraft) -> Result<(), AccountingError>;
     /// Calls made since the last take, for the audit trail.
     fn take_calls(&self) -> Vec<ApiCall>;
 }

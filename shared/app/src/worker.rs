@@ -1,14 +1,16 @@
 //! One queued job → the order state machine against Fortnox. Single-flight per order (a lease
 //! on the record), every write bracketed by a recorded intent, every step in the audit trail.
 
+use crate::ports::CreatedDocument;
 use crate::ports::{
     Accounting, AccountingConnector, AccountingError, ApiCall, AuditEntry, AuditLog, Clock,
     CustomerEntry, CustomerIndex, OrderStore, StoreError, TenantStore,
 };
 use crate::rfc3339;
-use fortsync_domain::document::{customer_draft, invoice_draft};
+use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::job::Job;
+use fortsync_domain::mapping::{KnownArticles, MapContext, Mapped, map_customer, map_order};
 use fortsync_domain::settings::DocumentKind;
 use fortsync_domain::state::{Failure, NextStep, OrderRecord, OrderState};
 use fortsync_domain::tenant::{Tenant, TenantStatus};
@@ -59,7 +61,7 @@ enum StepError {
     #[error(transparent)]
     Accounting(#[from] AccountingError),
     #[error(transparent)]
-    Mapping(#[from] fortsync_domain::document::MappingError),
+    Mapping(#[from] fortsync_domain::mapping::MappingError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -254,6 +256,18 @@ async fn settle(
     }
 }
 
+/// The order mapped by the tenant's settings (pure; cheap enough to redo on every attempt).
+fn map(tenant: &Tenant, rec: &OrderRecord) -> Result<Mapped, StepError> {
+    let ctx = MapContext {
+        customer_number: rec.customer_number.as_deref(),
+        // Article numbers are not known yet (no article register sync): SKUs follow the
+        // unknown-SKU policy.
+        articles: KnownArticles::None,
+        rounding: tenant.rounding,
+    };
+    Ok(map_order(&tenant.id, &rec.order, &tenant.settings, &ctx)?)
+}
+
 async fn drive(
     deps: &WorkerDeps,
     tenant: &Tenant,
@@ -261,25 +275,32 @@ async fn drive(
     fortnox: &dyn Accounting,
     trail: &mut Trail,
 ) -> Result<(), StepError> {
+    let kind = tenant.settings.document;
     loop {
         let now = rfc3339(deps.clock.now());
         match rec.next_step() {
             NextStep::MatchCustomer => {
                 // Pre-flight: an order that cannot become a document fails before anything is
                 // written to Fortnox (no orphan customer for an order that will never be billed).
-                if tenant.settings.document != DocumentKind::None {
-                    invoice_draft(&tenant.id, &rec.order, &tenant.settings, "")?;
-                }
+                let customer = if kind == DocumentKind::None {
+                    map_customer(&rec.order).1
+                } else {
+                    let mapped = map(tenant, rec)?;
+                    for w in &mapped.warnings {
+                        trail.step("mapping", "warning", Some(w.clone()));
+                    }
+                    mapped.customer
+                };
                 let number = match rec.customer_number.clone() {
                     Some(n) => n,
-                    None => resolve_customer(deps, tenant, rec, fortnox, trail).await?,
+                    None => resolve_customer(deps, tenant, rec, &customer, fortnox, trail).await?,
                 };
                 rec.customer_number = Some(number);
                 rec.advance(OrderState::CustomerReady, &now)?;
                 deps.orders.save_order(rec).await?;
             }
             NextStep::CreateDocument { lookup_first } => {
-                if tenant.settings.document == DocumentKind::None {
+                if kind == DocumentKind::None {
                     trail.step(
                         "document",
                         "skipped",
@@ -290,55 +311,57 @@ async fn drive(
                     deps.orders.save_order(rec).await?;
                     continue;
                 }
-                let customer = rec.customer_number.clone().unwrap_or_default();
-                let draft = invoice_draft(&tenant.id, &rec.order, &tenant.settings, &customer)?;
+                let mapped = map(tenant, rec)?;
                 if rec.state == OrderState::CustomerReady {
                     // The intent is stored before the write: a crash after Fortnox answered
                     // leaves DocumentPending, and the next attempt looks before creating.
                     rec.advance(OrderState::DocumentPending, &now)?;
                     deps.orders.save_order(rec).await?;
                 }
-                let found = if lookup_first {
-                    fortnox
-                        .find_invoice_by_reference(&draft.external_reference)
-                        .await?
-                } else {
-                    None
-                };
-                let doc = match found {
-                    Some(doc) => {
-                        trail.step(
-                            "invoice",
-                            "found_existing",
-                            Some(format!("invoice {}", doc.number)),
-                        );
-                        doc
-                    }
+                for article in &mapped.articles_to_create {
+                    fortnox.ensure_article(article).await?;
+                }
+                let doc = match rec.document_number.clone() {
+                    Some(number) => CreatedDocument {
+                        number,
+                        total: rec.fortnox_total.unwrap_or_default(),
+                    },
                     None => {
-                        let doc = fortnox.create_invoice(&draft).await?;
-                        trail.step(
-                            "invoice",
-                            "created",
-                            Some(format!("invoice {} total {}", doc.number, doc.total)),
-                        );
+                        let doc =
+                            create_document(kind, &mapped, lookup_first, fortnox, trail).await?;
+                        rec.document_number = Some(doc.number.clone());
+                        rec.fortnox_total = Some(doc.total);
                         doc
                     }
                 };
-                let difference = doc.total - rec.order.total;
+                let billed = if kind == DocumentKind::OrderThenInvoice {
+                    invoice_from_order(deps, rec, &doc.number, fortnox, trail).await?
+                } else {
+                    doc
+                };
+                let difference = billed.total - mapped.shop_total;
                 if !difference.is_zero() {
                     trail.step(
                         "total_check",
                         "mismatch",
                         Some(format!(
                             "Fortnox total {} differs from the shop total {} by {difference}",
-                            doc.total, rec.order.total
+                            billed.total, mapped.shop_total
+                        )),
+                    );
+                }
+                if let Some(row) = mapped.rounding_row {
+                    trail.step(
+                        "total_check",
+                        "rounding_row",
+                        Some(format!(
+                            "öre difference {row} booked on the rounding account"
                         )),
                     );
                 }
                 rec.total_difference = (!difference.is_zero()).then_some(difference);
-                rec.document_number = Some(doc.number);
-                rec.fortnox_total = Some(doc.total);
-                rec.settings_version = Some(tenant.settings.version);
+                rec.fortnox_total = Some(billed.total);
+                rec.settings_version = Some(mapped.settings_version);
                 finish(rec);
                 rec.advance(OrderState::DocumentCreated, &now)?;
                 deps.orders.save_order(rec).await?;
@@ -348,10 +371,85 @@ async fn drive(
     }
 }
 
-/// The last save of a successful attempt releases the lease and clears an earlier error.
-fn finish(rec: &mut OrderRecord) {
-    rec.lease_until = None;
-    rec.last_error = None;
+/// Create the invoice or order, first looking it up when an earlier attempt may have made it.
+async fn create_document(
+    kind: DocumentKind,
+    mapped: &Mapped,
+    lookup_first: bool,
+    fortnox: &dyn Accounting,
+    trail: &mut Trail,
+) -> Result<CreatedDocument, StepError> {
+    let is_invoice = kind == DocumentKind::Invoice;
+    let what = if is_invoice { "invoice" } else { "order" };
+    let reference = &mapped.document.external_reference;
+    let found = match (lookup_first, is_invoice) {
+        (false, _) => None,
+        (true, true) => fortnox.find_invoice_by_reference(reference).await?,
+        (true, false) => fortnox.find_order_by_reference(reference).await?,
+    };
+    if let Some(doc) = found {
+        trail.step(
+            what,
+            "found_existing",
+            Some(format!("{what} {}", doc.number)),
+        );
+        return Ok(doc);
+    }
+    let doc = if is_invoice {
+        fortnox.create_invoice(&mapped.document).await?
+    } else {
+        fortnox.create_order(&mapped.document).await?
+    };
+    trail.step(
+        what,
+        "created",
+        Some(format!("{what} {} total {}", doc.number, doc.total)),
+    );
+    Ok(doc)
+}
+
+/// Document type `order_then_invoice`: the invoice made from the order, exactly once.
+async fn invoice_from_order(
+    deps: &WorkerDeps,
+    rec: &mut OrderRecord,
+    order_number: &str,
+    fortnox: &dyn Accounting,
+    trail: &mut Trail,
+) -> Result<CreatedDocument, StepError> {
+    if let Some(number) = rec.invoice_number.clone() {
+        return Ok(CreatedDocument {
+            number,
+            total: rec.fortnox_total.unwrap_or_default(),
+        });
+    }
+    let existing = if rec.invoice_attempted {
+        fortnox.invoice_of_order(order_number).await?
+    } else {
+        None
+    };
+    let invoice = match existing {
+        Some(inv) => {
+            trail.step(
+                "invoice",
+                "found_existing",
+                Some(format!("invoice {} from order {order_number}", inv.number)),
+            );
+            inv
+        }
+        None => {
+            rec.invoice_attempted = true;
+            deps.orders.save_order(rec).await?;
+            let inv = fortnox.create_invoice_from_order(order_number).await?;
+            trail.step(
+                "invoice",
+                "created",
+                Some(format!("invoice {} from order {order_number}", inv.number)),
+            );
+            inv
+        }
+    };
+    rec.invoice_number = Some(invoice.number.clone());
+    Ok(invoice)
 }
 
 /// The Fortnox customer for the order: from the customer index when known (updated only when
@@ -361,12 +459,12 @@ async fn resolve_customer(
     deps: &WorkerDeps,
     tenant: &Tenant,
     rec: &OrderRecord,
+    draft: &CustomerDraft,
     fortnox: &dyn Accounting,
     trail: &mut Trail,
 ) -> Result<String, StepError> {
-    let draft = customer_draft(&rec.order);
     let key = rec.order.customer.email.clone();
-    let data_hash = hash_of(&draft);
+    let data_hash = hash_of(draft);
     if let Some(known) = deps.customers.get_customer(&tenant.id, &key).await? {
         if known.data_hash == data_hash {
             trail.step(
@@ -375,7 +473,7 @@ async fn resolve_customer(
                 Some(format!("customer {}", known.number)),
             );
         } else {
-            fortnox.update_customer(&known.number, &draft).await?;
+            fortnox.update_customer(&known.number, draft).await?;
             let entry = CustomerEntry {
                 number: known.number.clone(),
                 data_hash,
@@ -404,7 +502,7 @@ async fn resolve_customer(
             n
         }
         None => {
-            let n = fortnox.create_customer(&draft).await?;
+            let n = fortnox.create_customer(draft).await?;
             trail.step("customer", "created", Some(format!("customer {n}")));
             n
         }
@@ -423,4 +521,10 @@ fn hash_of(draft: &fortsync_domain::document::CustomerDraft) -> String {
     use sha2::{Digest, Sha256};
     let json = serde_json::to_vec(draft).unwrap_or_default();
     hex::encode(Sha256::digest(json))
+}
+
+/// The last save of a successful attempt releases the lease and clears an earlier error.
+fn finish(rec: &mut OrderRecord) {
+    rec.lease_until = None;
+    rec.last_error = None;
 }

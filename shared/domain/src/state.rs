@@ -110,6 +110,12 @@ pub struct OrderRecord {
     /// Single-flight lease over the order's processing (epoch seconds).
     #[serde(default)]
     pub lease_until: Option<i64>,
+    /// The invoice made from the order (document type `order_then_invoice`).
+    #[serde(default)]
+    pub invoice_number: Option<String>,
+    /// Set before `createinvoice` is called; a retry then looks the invoice up first.
+    #[serde(default)]
+    pub invoice_attempted: bool,
     /// Where a parked order resumes.
     #[serde(default)]
     pub parked_from: Option<OrderState>,
@@ -136,6 +142,8 @@ impl OrderRecord {
             document_attempted: false,
             lease_until: None,
             parked_from: None,
+            invoice_number: None,
+            invoice_attempted: false,
             attempts: 0,
             last_error: None,
             received_at: now.to_owned(),

@@ -2,16 +2,15 @@
 //! drafts turned into PascalCase bodies.
 
 use crate::client::{FortnoxClient, RetryPolicy};
+use crate::drafts;
 use crate::error::FortnoxError;
-use crate::models::{
-    CustomerType, CustomerWrite, DiscountType, InvoiceRowWrite, InvoiceWrite, RowAccount, VatType,
-};
 use crate::throttle::Throttle;
 use crate::tokens::TokenManager;
 use async_trait::async_trait;
 use fortsync_app::{Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument};
 use fortsync_domain::TenantId;
-use fortsync_domain::document::{CustomerDraft, InvoiceDraft};
+use fortsync_domain::document::CustomerDraft;
+use fortsync_domain::mapping::{ArticleDraft, DocumentDraft};
 use fortsync_domain::tenant::Tenant;
 use std::sync::Arc;
 
@@ -75,7 +74,7 @@ impl Accounting for FortnoxSession {
     }
 
     async fn create_customer(&self, d: &CustomerDraft) -> Result<String, AccountingError> {
-        let body = customer_write(d);
+        let body = drafts::customer_write(d);
         let created = self.seen(self.client.create_customer(&body).await)?;
         Ok(created.customer_number)
     }
@@ -85,7 +84,7 @@ impl Accounting for FortnoxSession {
         number: &str,
         d: &CustomerDraft,
     ) -> Result<(), AccountingError> {
-        let mut body = customer_write(d);
+        let mut body = drafts::customer_write(d);
         // The number addresses the record; it is not sent as a change.
         body.customer_number = None;
         self.seen(self.client.update_customer(number, &body).await)?;
@@ -107,48 +106,9 @@ impl Accounting for FortnoxSession {
         }))
     }
 
-    async fn create_invoice(&self, d: &InvoiceDraft) -> Result<CreatedDocument, AccountingError> {
-        let rows = d
-            .rows
-            .iter()
-            .map(|r| InvoiceRowWrite {
-                description: Some(r.description.clone()),
-                delivered_quantity: Some(r.quantity),
-                price: Some(r.price),
-                discount: Some(r.discount),
-                discount_type: Some(DiscountType::Amount),
-                vat: Some(r.vat),
-                account_number: Some(RowAccount::Number(r.account)),
-                ..InvoiceRowWrite::default()
-            })
-            .collect();
-        let invoice_date = time::Date::parse(
-            &d.invoice_date,
-            &time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .map_err(|_| {
-            AccountingError::permanent(format!(
-                "invoice date {:?} is not YYYY-MM-DD",
-                d.invoice_date
-            ))
-        })?;
-        let body = InvoiceWrite {
-            invoice_date: Some(invoice_date),
-            currency: Some(d.currency.clone()),
-            vat_included: Some(d.vat_included),
-            your_order_number: Some(d.your_order_number.clone()),
-            your_reference: Some(d.your_reference.clone()),
-            our_reference: d.our_reference.clone(),
-            external_invoice_reference1: Some(d.external_reference.clone()),
-            remarks: d.remarks.clone(),
-            customer_name: Some(d.customer_name.clone()),
-            address1: Some(d.address1.clone()),
-            address2: d.address2.clone(),
-            zip_code: Some(d.zip_code.clone()),
-            city: Some(d.city.clone()),
-            country: d.country.clone(),
-            ..InvoiceWrite::new(d.customer_number.clone(), rows)
-        };
+    async fn create_invoice(&self, d: &DocumentDraft) -> Result<CreatedDocument, AccountingError> {
+        let body =
+            drafts::invoice_write(d).map_err(|e| AccountingError::permanent(e.to_string()))?;
         let created = self.seen(self.client.create_invoice(&body).await)?;
         Ok(CreatedDocument {
             number: created.document_number,
@@ -156,30 +116,68 @@ impl Accounting for FortnoxSession {
         })
     }
 
+    async fn find_order_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
+        let found = self.seen(
+            self.client
+                .find_orders_by_external_reference(reference)
+                .await,
+        )?;
+        Ok(found.into_iter().next().map(|o| CreatedDocument {
+            number: o.document_number,
+            total: o.total,
+        }))
+    }
+
+    async fn create_order(&self, d: &DocumentDraft) -> Result<CreatedDocument, AccountingError> {
+        let body = drafts::order_write(d).map_err(|e| AccountingError::permanent(e.to_string()))?;
+        let created = self.seen(self.client.create_order(&body).await)?;
+        Ok(CreatedDocument {
+            number: created.document_number,
+            total: created.total,
+        })
+    }
+
+    async fn invoice_of_order(
+        &self,
+        order_number: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
+        let order = self.seen(self.client.order(order_number).await)?;
+        let Some(number) = order.invoice_reference else {
+            return Ok(None);
+        };
+        let invoice = self.seen(self.client.invoice(&number).await)?;
+        Ok(Some(CreatedDocument {
+            number: invoice.document_number,
+            total: invoice.total,
+        }))
+    }
+
+    async fn create_invoice_from_order(
+        &self,
+        order_number: &str,
+    ) -> Result<CreatedDocument, AccountingError> {
+        let invoice = self.seen(self.client.create_invoice_from_order(order_number).await)?;
+        Ok(CreatedDocument {
+            number: invoice.document_number,
+            total: invoice.total,
+        })
+    }
+
+    async fn ensure_article(&self, a: &ArticleDraft) -> Result<(), AccountingError> {
+        match self.client.article(&a.article_number).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.status() == Some(404) => {
+                self.seen(self.client.create_article(&drafts::article_write(a)).await)?;
+                Ok(())
+            }
+            Err(e) => self.seen(Err(e)),
+        }
+    }
+
     fn take_calls(&self) -> Vec<ApiCall> {
         self.client.take_calls()
-    }
-}
-
-fn customer_write(d: &CustomerDraft) -> CustomerWrite {
-    CustomerWrite {
-        name: Some(d.name.clone()),
-        email: Some(d.email.clone()),
-        email_invoice: Some(d.email.clone()),
-        address1: Some(d.address1.clone()),
-        address2: d.address2.clone(),
-        zip_code: Some(d.zip_code.clone()),
-        city: Some(d.city.clone()),
-        country_code: Some(d.country_code.clone()),
-        kind: Some(if d.company {
-            CustomerType::Company
-        } else {
-            CustomerType::Private
-        }),
-        vat_type: Some(VatType::parse(d.vat_type.as_fortnox())),
-        vat_number: d.vat_number.clone(),
-        organisation_number: d.organisation_number.clone(),
-        phone1: d.phone.clone(),
-        ..CustomerWrite::default()
     }
 }

@@ -77,6 +77,7 @@ pub(crate) const BAS_ACCOUNTS: &[(u32, &str, &str)] = &[
         "Utgående moms på försäljning inom Sverige, 12 %",
         "MP2",
     ),
+    (2420, "Förskott från kunder", ""),
     (
         2631,
         "Utgående moms på försäljning inom Sverige, 6 %",
@@ -93,6 +94,8 @@ pub(crate) const BAS_ACCOUNTS: &[(u32, &str, &str)] = &[
         "",
     ),
     (3108, "Försäljning varor till annat EU-land, momsfri", ""),
+    (3520, "Fakturerade frakter", "MP1"),
+    (3540, "Faktureringsavgifter", "MP1"),
     (3740, "Öres- och kronutjämning", ""),
     (3990, "Övriga ersättningar och intäkter", ""),
     (4000, "Inköp av varor från Sverige", ""),

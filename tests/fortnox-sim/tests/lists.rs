@@ -85,7 +85,7 @@ async fn meta_information_on_every_list() {
         assert!(pages >= 1 && current == 1, "{path}");
     }
     let (_, v) = env.get("/3/accounts").await;
-    assert_eq!(meta(&v).0, 15);
+    assert_eq!(meta(&v).0, 18, "the seeded BAS accounts");
     let (_, v) = env.get("/3/currencies").await;
     let codes: Vec<&str> = v["Currencies"]
         .as_array()

@@ -1,7 +1,8 @@
 use crate::ports::{Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument};
 use async_trait::async_trait;
 use fortsync_domain::ErrorClass;
-use fortsync_domain::document::{CustomerDraft, InvoiceDraft, Rounding, expected_totals};
+use fortsync_domain::document::{CustomerDraft, Rounding};
+use fortsync_domain::mapping::{ArticleDraft, DocumentDraft, expected_totals};
 use fortsync_domain::tenant::Tenant;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -10,6 +11,9 @@ use std::sync::{Arc, Mutex};
 struct Books {
     customers: Vec<(String, String)>,
     invoices: Vec<(String, String, rust_decimal::Decimal)>,
+    /// (number, reference, total, invoice made from it)
+    orders: Vec<(String, String, rust_decimal::Decimal, Option<String>)>,
+    articles: Vec<String>,
     /// Errors the next calls answer with, in order.
     faults: VecDeque<AccountingError>,
     /// When set, the next create_invoice succeeds in Fortnox but the answer is "lost".
@@ -37,6 +41,9 @@ impl FakeFortnox {
     }
     pub fn invoice_count(&self) -> usize {
         self.books.lock().map(|b| b.invoices.len()).unwrap_or(0)
+    }
+    pub fn order_count(&self) -> usize {
+        self.books.lock().map(|b| b.orders.len()).unwrap_or(0)
     }
     pub fn customer_count(&self) -> usize {
         self.books.lock().map(|b| b.customers.len()).unwrap_or(0)
@@ -113,7 +120,7 @@ impl Accounting for FakeFortnox {
     }
     async fn create_invoice(
         &self,
-        draft: &InvoiceDraft,
+        draft: &DocumentDraft,
     ) -> Result<CreatedDocument, AccountingError> {
         let mut b = self.call("POST", "/3/invoices")?;
         let n = (b.invoices.len() + 1).to_string();
@@ -124,6 +131,64 @@ impl Accounting for FakeFortnox {
             return Err(timeout());
         }
         Ok(CreatedDocument { number: n, total })
+    }
+    async fn find_order_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
+        let b = self.call("GET", "/3/orders")?;
+        Ok(b.orders
+            .iter()
+            .find(|o| o.1 == reference)
+            .map(|o| CreatedDocument {
+                number: o.0.clone(),
+                total: o.2,
+            }))
+    }
+    async fn create_order(
+        &self,
+        draft: &DocumentDraft,
+    ) -> Result<CreatedDocument, AccountingError> {
+        let mut b = self.call("POST", "/3/orders")?;
+        let n = (b.orders.len() + 1).to_string();
+        let total = expected_totals(draft, Rounding::None).total;
+        b.orders
+            .push((n.clone(), draft.external_reference.clone(), total, None));
+        Ok(CreatedDocument { number: n, total })
+    }
+    async fn invoice_of_order(
+        &self,
+        order_number: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
+        let b = self.call("GET", "/3/orders")?;
+        let Some(order) = b.orders.iter().find(|o| o.0 == order_number) else {
+            return Ok(None);
+        };
+        Ok(order.3.clone().map(|number| CreatedDocument {
+            number,
+            total: order.2,
+        }))
+    }
+    async fn create_invoice_from_order(
+        &self,
+        order_number: &str,
+    ) -> Result<CreatedDocument, AccountingError> {
+        let mut b = self.call("PUT", "/3/orders/createinvoice")?;
+        let n = (b.invoices.len() + 1).to_string();
+        let Some(i) = b.orders.iter().position(|o| o.0 == order_number) else {
+            return Err(AccountingError::permanent("no such order"));
+        };
+        let (reference, total) = (b.orders[i].1.clone(), b.orders[i].2);
+        b.orders[i].3 = Some(n.clone());
+        b.invoices.push((n.clone(), reference, total));
+        Ok(CreatedDocument { number: n, total })
+    }
+    async fn ensure_article(&self, draft: &ArticleDraft) -> Result<(), AccountingError> {
+        let mut b = self.call("POST", "/3/articles")?;
+        if !b.articles.contains(&draft.article_number) {
+            b.articles.push(draft.article_number.clone());
+        }
+        Ok(())
     }
     fn take_calls(&self) -> Vec<ApiCall> {
         self.books
