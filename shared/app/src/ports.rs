@@ -6,6 +6,7 @@ use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::job::Job;
 use fortsync_domain::mapping::{ArticleDraft, DocumentDraft};
+use fortsync_domain::settings::SendMode;
 use fortsync_domain::state::{Failure, OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
 use fortsync_domain::{OrderId, TenantId};
@@ -289,6 +290,24 @@ pub struct CreatedDocument {
     pub total: Decimal,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InvoiceProgress {
+    pub booked: bool,
+    pub sent: bool,
+    /// Numbers of the payments registered on the invoice.
+    pub payments: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentDraft {
+    pub invoice_number: String,
+    pub amount: Decimal,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub mode_of_payment: String,
+    pub account: u32,
+}
+
 /// A Fortnox session for one tenant.
 #[async_trait]
 pub trait Accounting: Send + Sync {
@@ -326,6 +345,20 @@ pub trait Accounting: Send + Sync {
         &self,
         order_number: &str,
     ) -> Result<CreatedDocument, AccountingError>;
+    /// Booked / sent / paid as Fortnox sees the invoice (read before repeating a step).
+    async fn invoice_progress(
+        &self,
+        invoice_number: &str,
+    ) -> Result<InvoiceProgress, AccountingError>;
+    async fn bookkeep_invoice(&self, invoice_number: &str) -> Result<(), AccountingError>;
+    async fn send_invoice(
+        &self,
+        invoice_number: &str,
+        how: SendMode,
+    ) -> Result<(), AccountingError>;
+    /// Register a payment; returns the payment's number.
+    async fn register_payment(&self, payment: &PaymentDraft) -> Result<String, AccountingError>;
+    async fn bookkeep_payment(&self, payment_number: &str) -> Result<(), AccountingError>;
     /// Create an article; an article that already exists is not an error.
     async fn ensure_article(&self, draft: &ArticleDraft) -> Result<(), AccountingError>;
     /// Calls made since the last take, for the audit trail.

@@ -1,17 +1,18 @@
 //! One queued job → the order state machine against Fortnox. Single-flight per order (a lease
 //! on the record), every write bracketed by a recorded intent, every step in the audit trail.
 
-use crate::ports::CreatedDocument;
 use crate::ports::{
     Accounting, AccountingConnector, AccountingError, ApiCall, AuditEntry, AuditLog, Clock,
     CustomerEntry, CustomerIndex, OrderStore, StoreError, TenantStore,
 };
+use crate::ports::{CreatedDocument, PaymentDraft};
 use crate::rfc3339;
 use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::job::Job;
 use fortsync_domain::mapping::{KnownArticles, MapContext, Mapped, map_customer, map_order};
 use fortsync_domain::settings::DocumentKind;
+use fortsync_domain::settings::{RegisterPayment, SendMode};
 use fortsync_domain::state::{Failure, NextStep, OrderRecord, OrderState};
 use fortsync_domain::tenant::{Tenant, TenantStatus};
 use fortsync_domain::{OrderId, TenantId};
@@ -362,6 +363,16 @@ async fn drive(
                 rec.total_difference = (!difference.is_zero()).then_some(difference);
                 rec.fortnox_total = Some(billed.total);
                 rec.settings_version = Some(mapped.settings_version);
+                if kind != DocumentKind::Order && has_post_steps(tenant, rec) {
+                    rec.advance(OrderState::Finishing, &now)?;
+                } else {
+                    finish(rec);
+                    rec.advance(OrderState::DocumentCreated, &now)?;
+                }
+                deps.orders.save_order(rec).await?;
+            }
+            NextStep::Finish => {
+                finish_invoice(deps, tenant, rec, fortnox, trail).await?;
                 finish(rec);
                 rec.advance(OrderState::DocumentCreated, &now)?;
                 deps.orders.save_order(rec).await?;
@@ -527,4 +538,97 @@ fn hash_of(draft: &fortsync_domain::document::CustomerDraft) -> String {
 fn finish(rec: &mut OrderRecord) {
     rec.lease_until = None;
     rec.last_error = None;
+}
+
+fn has_post_steps(tenant: &Tenant, rec: &OrderRecord) -> bool {
+    let s = &tenant.settings;
+    s.bookkeep
+        || s.send != SendMode::None
+        || matches!(
+            s.payments.for_method(rec.order.payment_method.as_deref()),
+            RegisterPayment::Register { .. }
+        )
+}
+
+/// Bookkeep, send and register the payment as the settings ask, each at most once: every step
+/// is saved when done, and a retry first reads what Fortnox already has.
+async fn finish_invoice(
+    deps: &WorkerDeps,
+    tenant: &Tenant,
+    rec: &mut OrderRecord,
+    fortnox: &dyn Accounting,
+    trail: &mut Trail,
+) -> Result<(), StepError> {
+    let settings = &tenant.settings;
+    let invoice = rec
+        .invoice_number
+        .clone()
+        .or_else(|| rec.document_number.clone())
+        .unwrap_or_default();
+    let rule = settings
+        .payments
+        .for_method(rec.order.payment_method.as_deref())
+        .clone();
+    if rec.finishing_attempted {
+        let p = fortnox.invoice_progress(&invoice).await?;
+        rec.bookkept |= p.booked;
+        rec.sent |= p.sent;
+        if rec.payment_number.is_none() {
+            rec.payment_number = p.payments.into_iter().next();
+        }
+    } else {
+        rec.finishing_attempted = true;
+        deps.orders.save_order(rec).await?;
+    }
+    if settings.bookkeep && !rec.bookkept {
+        fortnox.bookkeep_invoice(&invoice).await?;
+        rec.bookkept = true;
+        trail.step("invoice", "bookkept", Some(format!("invoice {invoice}")));
+        deps.orders.save_order(rec).await?;
+    }
+    if settings.send != SendMode::None && !rec.sent {
+        fortnox.send_invoice(&invoice, settings.send).await?;
+        rec.sent = true;
+        trail.step(
+            "invoice",
+            "sent",
+            Some(format!("invoice {invoice} ({:?})", settings.send)),
+        );
+        deps.orders.save_order(rec).await?;
+    }
+    if let RegisterPayment::Register {
+        mode_of_payment,
+        account,
+        bookkeep,
+    } = rule
+    {
+        if rec.payment_number.is_none() {
+            let payment = PaymentDraft {
+                invoice_number: invoice.clone(),
+                amount: rec.fortnox_total.unwrap_or(rec.order.total),
+                date: rec.order.order_date.clone(),
+                mode_of_payment,
+                account,
+            };
+            let number = fortnox.register_payment(&payment).await?;
+            trail.step(
+                "payment",
+                "registered",
+                Some(format!(
+                    "payment {number} of {} on invoice {invoice}",
+                    payment.amount
+                )),
+            );
+            rec.payment_number = Some(number);
+            deps.orders.save_order(rec).await?;
+        }
+        if bookkeep && !rec.payment_bookkept {
+            let number = rec.payment_number.clone().unwrap_or_default();
+            fortnox.bookkeep_payment(&number).await?;
+            rec.payment_bookkept = true;
+            trail.step("payment", "bookkept", Some(format!("payment {number}")));
+            deps.orders.save_order(rec).await?;
+        }
+    }
+    Ok(())
 }

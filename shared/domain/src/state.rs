@@ -18,6 +18,8 @@ pub enum OrderState {
     CustomerReady,
     /// About to create (or maybe created) the document.
     DocumentPending,
+    /// The document exists; bookkeeping, sending or the payment (per settings) remain.
+    Finishing,
     /// Document exists in Fortnox and is recorded here.
     DocumentCreated,
     /// Settings say no document; the customer is synced.
@@ -34,6 +36,7 @@ impl OrderState {
             Self::Received => "received",
             Self::CustomerReady => "customer_ready",
             Self::DocumentPending => "document_pending",
+            Self::Finishing => "finishing",
             Self::DocumentCreated => "document_created",
             Self::Skipped => "skipped",
             Self::Failed => "failed",
@@ -56,10 +59,21 @@ impl OrderState {
                 | (CustomerReady, DocumentPending)
                 | (CustomerReady, Skipped)
                 | (DocumentPending, DocumentCreated)
-                | (Received | CustomerReady | DocumentPending, Failed)
+                | (DocumentPending, Finishing)
+                | (Finishing, DocumentCreated)
+                | (
+                    Received | CustomerReady | DocumentPending | Finishing,
+                    Failed
+                )
                 | (Failed, Received)
-                | (Received | CustomerReady | DocumentPending, Parked)
-                | (Parked, Received | CustomerReady | DocumentPending)
+                | (
+                    Received | CustomerReady | DocumentPending | Finishing,
+                    Parked
+                )
+                | (
+                    Parked,
+                    Received | CustomerReady | DocumentPending | Finishing
+                )
         )
     }
 }
@@ -77,6 +91,8 @@ pub enum NextStep {
     Stopped,
     /// Parked until the tenant reconnects.
     Parked,
+    /// Bookkeep, send and register the payment as the settings ask.
+    Finish,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +132,19 @@ pub struct OrderRecord {
     /// Set before `createinvoice` is called; a retry then looks the invoice up first.
     #[serde(default)]
     pub invoice_attempted: bool,
+    /// Post-document steps done (per settings).
+    #[serde(default)]
+    pub bookkept: bool,
+    #[serde(default)]
+    pub sent: bool,
+    #[serde(default)]
+    pub payment_number: Option<String>,
+    #[serde(default)]
+    pub payment_bookkept: bool,
+    /// Set before the first post-document step; a retry then reads Fortnox's state first, so
+    /// nothing is booked, e-mailed or paid twice.
+    #[serde(default)]
+    pub finishing_attempted: bool,
     /// Where a parked order resumes.
     #[serde(default)]
     pub parked_from: Option<OrderState>,
@@ -144,6 +173,11 @@ impl OrderRecord {
             parked_from: None,
             invoice_number: None,
             invoice_attempted: false,
+            bookkept: false,
+            sent: false,
+            payment_number: None,
+            payment_bookkept: false,
+            finishing_attempted: false,
             attempts: 0,
             last_error: None,
             received_at: now.to_owned(),
@@ -161,6 +195,7 @@ impl OrderRecord {
             OrderState::DocumentCreated | OrderState::Skipped => NextStep::Done,
             OrderState::Failed => NextStep::Stopped,
             OrderState::Parked => NextStep::Parked,
+            OrderState::Finishing => NextStep::Finish,
         }
     }
 

@@ -4,13 +4,18 @@
 use crate::client::{FortnoxClient, RetryPolicy};
 use crate::drafts;
 use crate::error::FortnoxError;
+use crate::models::InvoicePaymentWrite;
 use crate::throttle::Throttle;
 use crate::tokens::TokenManager;
 use async_trait::async_trait;
-use fortsync_app::{Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument};
+use fortsync_app::{
+    Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument, InvoiceProgress,
+    PaymentDraft,
+};
 use fortsync_domain::TenantId;
 use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::mapping::{ArticleDraft, DocumentDraft};
+use fortsync_domain::settings::SendMode;
 use fortsync_domain::tenant::Tenant;
 use std::sync::Arc;
 
@@ -164,6 +169,77 @@ impl Accounting for FortnoxSession {
             number: invoice.document_number,
             total: invoice.total,
         })
+    }
+
+    async fn invoice_progress(
+        &self,
+        invoice_number: &str,
+    ) -> Result<InvoiceProgress, AccountingError> {
+        let invoice = self.seen(self.client.invoice(invoice_number).await)?;
+        let number: u64 = invoice_number.parse().map_err(|_| {
+            AccountingError::permanent(format!("invoice number {invoice_number:?} is not numeric"))
+        })?;
+        let payments = self.seen(self.client.payments_for_invoice(number).await)?;
+        Ok(InvoiceProgress {
+            booked: invoice.booked,
+            sent: invoice.sent,
+            payments: payments.into_iter().map(|p| p.number).collect(),
+        })
+    }
+
+    async fn bookkeep_invoice(&self, invoice_number: &str) -> Result<(), AccountingError> {
+        self.seen(self.client.bookkeep_invoice(invoice_number).await)?;
+        Ok(())
+    }
+
+    async fn send_invoice(
+        &self,
+        invoice_number: &str,
+        how: SendMode,
+    ) -> Result<(), AccountingError> {
+        match how {
+            SendMode::None => {}
+            SendMode::Email => {
+                self.seen(self.client.email_invoice(invoice_number).await)?;
+            }
+            // e-print is Fortnox's print service; marking the invoice externally printed is
+            // what records a document the merchant sends by other means.
+            SendMode::Eprint | SendMode::ExternalPrint => {
+                self.seen(self.client.external_print_invoice(invoice_number).await)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn register_payment(&self, p: &PaymentDraft) -> Result<String, AccountingError> {
+        let invoice_number = p.invoice_number.parse().map_err(|_| {
+            AccountingError::permanent(format!(
+                "invoice number {:?} is not numeric",
+                p.invoice_number
+            ))
+        })?;
+        let date = time::Date::parse(
+            &p.date,
+            &time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| {
+            AccountingError::permanent(format!("payment date {:?} is not YYYY-MM-DD", p.date))
+        })?;
+        let body = InvoicePaymentWrite {
+            invoice_number: Some(invoice_number),
+            amount: Some(p.amount),
+            payment_date: Some(date),
+            mode_of_payment: Some(p.mode_of_payment.clone()),
+            mode_of_payment_account: Some(p.account),
+            ..InvoicePaymentWrite::default()
+        };
+        let created = self.seen(self.client.create_invoice_payment(&body).await)?;
+        Ok(created.number)
+    }
+
+    async fn bookkeep_payment(&self, payment_number: &str) -> Result<(), AccountingError> {
+        self.seen(self.client.bookkeep_invoice_payment(payment_number).await)?;
+        Ok(())
     }
 
     async fn ensure_article(&self, a: &ArticleDraft) -> Result<(), AccountingError> {

@@ -115,3 +115,95 @@ async fn a_lost_createinvoice_answer_never_makes_a_second_invoice_from_the_order
         "exactly one invoice from the order"
     );
 }
+
+async fn with_settings(
+    env: &LocalEnv,
+    change: impl FnOnce(&mut fortsync_domain::settings::TenantSettings),
+) {
+    let mut tenant = env
+        .stack
+        .tenants
+        .get_tenant(&env.tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    change(&mut tenant.settings);
+    tenant.settings.version += 1;
+    env.stack.tenants.put_tenant(&tenant).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invoice_is_bookkept_sent_and_paid_once_each() {
+    use fortsync_domain::settings::{RegisterPayment, SendMode};
+    let env = moto_env("documents-finish", |_| {}).await;
+    let shop = Shop::new(&env);
+    with_settings(&env, |s| s.bookkeep = true).await;
+    let first = calls_for(&env, &shop, &order("801", "paying@example.se")).await;
+    let repeat = calls_for(&env, &shop, &order("802", "paying@example.se")).await;
+    println!("invoice + bookkeep: new customer {first} calls, repeat customer {repeat} calls");
+    assert_eq!(
+        (first, repeat),
+        (4, 2),
+        "repeat customer: invoice + bookkeep = 2 calls"
+    );
+
+    with_settings(&env, |s| {
+        s.send = SendMode::ExternalPrint;
+        s.payments.default = RegisterPayment::Register {
+            mode_of_payment: "BG".into(),
+            account: 1930,
+            bookkeep: true,
+        };
+    })
+    .await;
+    let all = calls_for(&env, &shop, &order("803", "paying@example.se")).await;
+    println!(
+        "invoice + bookkeep + send + payment + payment bookkeep, repeat customer: {all} calls"
+    );
+    assert_eq!(all, 5);
+    let invoices = env.sim.invoices(env.fortnox_tenant);
+    let paid = invoices
+        .iter()
+        .find(|i| i["ExternalInvoiceReference1"] == "fortsync:documents-finish:803")
+        .unwrap();
+    assert_eq!(paid["Booked"], true);
+    assert_eq!(paid["Sent"], true);
+    assert_eq!(paid["Balance"].as_f64(), Some(0.0), "{paid}");
+    assert!(paid["FinalPayDate"].is_string());
+    assert_eq!(env.sim.invoice_payments(env.fortnox_tenant).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_bookkeep_answer_is_checked_not_repeated() {
+    let env = moto_env("documents-lost-bookkeep", |o| {
+        o.fortnox_timeout = std::time::Duration::from_millis(700)
+    })
+    .await;
+    with_settings(&env, |s| s.bookkeep = true).await;
+    let shop = Shop::new(&env);
+    let mut slow = Fault::status("PUT", "/3/invoices/", 200);
+    slow.status = None;
+    slow.delay_ms = Some(1500);
+    env.sim.inject_fault(slow);
+    assert_eq!(
+        shop.deliver(&order("701", "slow@example.se"), None).await.0,
+        202
+    );
+    env.stack.pump(10).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let d = env.stack.pump(10).await.unwrap();
+    assert!(d.iter().all(|x| matches!(x, fortsync_handlers::sqs::Disposition::Done(t) if t.ends_with("document_created"))), "{d:?}");
+    let invoices = env.sim.invoices(env.fortnox_tenant);
+    assert_eq!(invoices.len(), 1);
+    assert_eq!(invoices[0]["Booked"], true);
+    let bookkeeps = env
+        .sim
+        .request_log()
+        .iter()
+        .filter(|r| r.path.ends_with("/bookkeep"))
+        .count();
+    assert_eq!(
+        bookkeeps, 1,
+        "the retry read the invoice instead of booking again"
+    );
+}

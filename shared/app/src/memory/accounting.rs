@@ -1,8 +1,12 @@
-use crate::ports::{Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument};
+use crate::ports::{
+    Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument, InvoiceProgress,
+    PaymentDraft,
+};
 use async_trait::async_trait;
 use fortsync_domain::ErrorClass;
 use fortsync_domain::document::{CustomerDraft, Rounding};
 use fortsync_domain::mapping::{ArticleDraft, DocumentDraft, expected_totals};
+use fortsync_domain::settings::SendMode;
 use fortsync_domain::tenant::Tenant;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -14,6 +18,9 @@ struct Books {
     /// (number, reference, total, invoice made from it)
     orders: Vec<(String, String, rust_decimal::Decimal, Option<String>)>,
     articles: Vec<String>,
+    /// invoice number → (booked, sent, payment numbers)
+    progress: std::collections::HashMap<String, (bool, bool, Vec<String>)>,
+    payments: usize,
     /// Errors the next calls answer with, in order.
     faults: VecDeque<AccountingError>,
     /// When set, the next create_invoice succeeds in Fortnox but the answer is "lost".
@@ -182,6 +189,47 @@ impl Accounting for FakeFortnox {
         b.orders[i].3 = Some(n.clone());
         b.invoices.push((n.clone(), reference, total));
         Ok(CreatedDocument { number: n, total })
+    }
+    async fn invoice_progress(
+        &self,
+        invoice_number: &str,
+    ) -> Result<InvoiceProgress, AccountingError> {
+        let b = self.call("GET", "/3/invoices")?;
+        let (booked, sent, payments) = b.progress.get(invoice_number).cloned().unwrap_or_default();
+        Ok(InvoiceProgress {
+            booked,
+            sent,
+            payments,
+        })
+    }
+    async fn bookkeep_invoice(&self, invoice_number: &str) -> Result<(), AccountingError> {
+        let mut b = self.call("PUT", "/3/invoices/bookkeep")?;
+        b.progress.entry(invoice_number.to_owned()).or_default().0 = true;
+        Ok(())
+    }
+    async fn send_invoice(
+        &self,
+        invoice_number: &str,
+        _how: SendMode,
+    ) -> Result<(), AccountingError> {
+        let mut b = self.call("GET", "/3/invoices/email")?;
+        b.progress.entry(invoice_number.to_owned()).or_default().1 = true;
+        Ok(())
+    }
+    async fn register_payment(&self, p: &PaymentDraft) -> Result<String, AccountingError> {
+        let mut b = self.call("POST", "/3/invoicepayments")?;
+        b.payments += 1;
+        let n = b.payments.to_string();
+        b.progress
+            .entry(p.invoice_number.clone())
+            .or_default()
+            .2
+            .push(n.clone());
+        Ok(n)
+    }
+    async fn bookkeep_payment(&self, _payment_number: &str) -> Result<(), AccountingError> {
+        drop(self.call("PUT", "/3/invoicepayments/bookkeep")?);
+        Ok(())
     }
     async fn ensure_article(&self, draft: &ArticleDraft) -> Result<(), AccountingError> {
         let mut b = self.call("POST", "/3/articles")?;
