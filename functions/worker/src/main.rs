@@ -10,9 +10,11 @@ async fn main() -> Result<(), Error> {
     let config = Config::from_env()?;
     let ports = Ports::from_config(&config).await;
     let deps = ports.worker_for(&config)?;
-    let deps = &deps;
+    let (deps, queue) = (&deps, ports.consumer.as_ref());
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
-        let (response, _) = sqs::handle_batch(deps, event.payload).await;
+        let records = event.payload;
+        let (response, _) = sqs::handle_batch(deps, records.clone()).await;
+        sqs::back_off_failures(queue, &records, &response).await;
         Ok::<SqsBatchResponse, Error>(response)
     }))
     .await

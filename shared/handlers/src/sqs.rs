@@ -72,3 +72,107 @@ async fn handle_message(deps: &WorkerDeps, message: &SqsMessage) -> Disposition 
         }
     }
 }
+
+/// Seconds until a failed message is tried again: 20 s doubling per receive, at most 15 min
+/// (the queue's redrive sends it to the DLQ after maxReceiveCount receives).
+pub fn backoff_secs(receive_count: u32) -> u32 {
+    let exp = receive_count.saturating_sub(1).min(10);
+    (20u32 << exp).min(900)
+}
+
+/// Give every failed message of the batch its backoff (instead of the queue's fixed
+/// visibility timeout). Errors are logged: the message then simply returns sooner or later.
+pub async fn back_off_failures(
+    queue: &dyn fortsync_app::QueueConsumer,
+    event: &SqsEvent,
+    response: &SqsBatchResponse,
+) {
+    for failure in &response.batch_item_failures {
+        let Some(message) = event
+            .records
+            .iter()
+            .find(|m| m.message_id.as_deref() == Some(failure.item_identifier.as_str()))
+        else {
+            continue;
+        };
+        let receives = message
+            .attributes
+            .get("ApproximateReceiveCount")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(1);
+        if let Some(receipt) = &message.receipt_handle
+            && let Err(e) = queue.retry_after(receipt, backoff_secs(receives)).await
+        {
+            tracing::warn!(message_id = %failure.item_identifier, error = %e, "could not set the retry backoff");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_trait::async_trait;
+    use fortsync_app::{QueueConsumer, QueueError, ReceivedMessage};
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<(String, u32)>>);
+
+    #[async_trait]
+    impl QueueConsumer for Recorder {
+        async fn receive(&self, _max: usize) -> Result<Vec<ReceivedMessage>, QueueError> {
+            Ok(Vec::new())
+        }
+        async fn delete(&self, _receipt: &str) -> Result<(), QueueError> {
+            Ok(())
+        }
+        async fn retry_after(&self, receipt: &str, delay_secs: u32) -> Result<(), QueueError> {
+            self.0
+                .lock()
+                .unwrap()
+                .push((receipt.to_owned(), delay_secs));
+            Ok(())
+        }
+        async fn dead_letters(&self) -> Result<Vec<String>, QueueError> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn message(id: &str, receives: &str) -> SqsMessage {
+        let mut m = SqsMessage::default();
+        m.message_id = Some(id.into());
+        m.receipt_handle = Some(format!("receipt-{id}"));
+        m.attributes
+            .insert("ApproximateReceiveCount".into(), receives.into());
+        m
+    }
+
+    #[tokio::test]
+    async fn only_failed_messages_get_a_backoff_by_their_receive_count() {
+        let mut event = SqsEvent::default();
+        event.records = vec![message("a", "1"), message("b", "3"), message("c", "2")];
+        let mut response = SqsBatchResponse::default();
+        for id in ["b", "c"] {
+            let mut f = BatchItemFailure::default();
+            f.item_identifier = id.into();
+            response.batch_item_failures.push(f);
+        }
+        let queue = Recorder::default();
+        back_off_failures(&queue, &event, &response).await;
+        let calls = queue.0.lock().unwrap().clone();
+        assert_eq!(
+            calls,
+            [("receipt-b".to_owned(), 80), ("receipt-c".to_owned(), 40)]
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff_secs(1), 20);
+        assert_eq!(backoff_secs(2), 40);
+        assert_eq!(backoff_secs(4), 160);
+        assert_eq!(backoff_secs(6), 640);
+        assert_eq!(backoff_secs(7), 900);
+        assert_eq!(backoff_secs(50), 900);
+    }
+}
