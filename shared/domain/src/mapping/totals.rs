@@ -1,7 +1,7 @@
 //! The shop's total, the total Fortnox will compute, and the rounding row between them.
 
 use super::{DocumentDraft, DraftRow, Mapped, RowKind};
-use crate::document::{self, DocumentRow, InvoiceDraft, Rounding, Totals};
+use crate::document::{self, Rounding, RowAmount, Totals};
 use crate::money::{ore, vat_of_net};
 use crate::order::Order;
 use crate::settings::{RoundingPolicy, TenantSettings};
@@ -42,51 +42,25 @@ pub fn lines_total(order: &Order) -> Decimal {
 /// `AdministrationFee` enter it as one-unit 25 % rows, which is how the model (and the
 /// simulator) treats them: amounts in the 25 % group.
 pub fn expected_totals(draft: &DocumentDraft, rounding: Rounding) -> Totals {
-    let field = |amount: Decimal, what: &str| DocumentRow {
-        description: what.to_owned(),
+    let field = |price: Decimal| RowAmount {
         quantity: Decimal::ONE,
-        price: amount,
+        price,
         discount: Decimal::ZERO,
         vat: Decimal::from(25),
-        account: 0,
     };
-    let rows = draft
+    let rows: Vec<RowAmount> = draft
         .rows
         .iter()
-        .map(|r| DocumentRow {
-            description: String::new(),
+        .map(|r| RowAmount {
             quantity: r.quantity,
             price: r.price,
             discount: r.discount,
             vat: r.vat,
-            account: r.account,
         })
-        .chain(draft.freight.map(|f| field(f, "Freight")))
-        .chain(
-            draft
-                .administration_fee
-                .map(|f| field(f, "AdministrationFee")),
-        )
+        .chain(draft.freight.map(field))
+        .chain(draft.administration_fee.map(field))
         .collect();
-    let model = InvoiceDraft {
-        customer_number: String::new(),
-        invoice_date: String::new(),
-        currency: String::new(),
-        vat_included: draft.vat_included,
-        rows,
-        your_order_number: String::new(),
-        your_reference: String::new(),
-        our_reference: None,
-        external_reference: String::new(),
-        remarks: None,
-        customer_name: String::new(),
-        address1: String::new(),
-        address2: None,
-        zip_code: String::new(),
-        city: String::new(),
-        country: None,
-    };
-    document::expected_totals(&model, rounding)
+    document::expected_totals(&rows, draft.vat_included, rounding)
 }
 
 /// Adds the rounding row when the settings allow it, then fixes `expected` and `difference`.
