@@ -209,3 +209,49 @@ async fn a_woocommerce_order_version_is_processed_once_whatever_the_delivery_id(
         Err(IngressError::Unauthorized)
     ));
 }
+
+#[tokio::test]
+async fn a_tenant_chooses_which_topics_and_statuses_sync() {
+    let (d, queue) = deps().await;
+    let mut tenant = Tenant::new(TenantId::parse("shop").unwrap());
+    tenant.settings.sync_on.shopify_topics = vec!["orders/create".into()];
+    tenant.settings.sync_on.woocommerce_statuses = vec!["completed".into()];
+    tenant.settings.validate().unwrap();
+    d.tenants.put_tenant(&tenant).await.unwrap();
+
+    let body = reference("shopify/order.json");
+    let sig = b64_sig(&body, SECRET);
+    let paid = headers(&[
+        ("x-shopify-hmac-sha256", &sig),
+        ("x-shopify-topic", "orders/paid"),
+    ]);
+    assert!(matches!(
+        send(&d, "shopify", &paid, &body).await.unwrap(),
+        Accepted::Ignored(_)
+    ));
+    let created = headers(&[
+        ("x-shopify-hmac-sha256", &sig),
+        ("x-shopify-topic", "orders/create"),
+    ]);
+    assert!(matches!(
+        send(&d, "shopify", &created, &body).await.unwrap(),
+        Accepted::Queued { .. }
+    ));
+
+    let woo = reference("woocommerce/order.json"); // status "processing"
+    let h = headers(&[
+        ("x-wc-webhook-signature", &b64_sig(&woo, SECRET)),
+        ("x-wc-webhook-topic", "order.updated"),
+    ]);
+    assert!(matches!(
+        send(&d, "woocommerce", &h, &woo).await.unwrap(),
+        Accepted::Ignored(_)
+    ));
+    assert_eq!(queue.len(), 1);
+
+    tenant.settings.sync_on.shopify_topics = vec!["orders/deleted".into()];
+    assert!(
+        tenant.settings.validate().is_err(),
+        "only order topics can be chosen"
+    );
+}

@@ -253,11 +253,42 @@ fn default_eu_consumer_accounts() -> SalesAccounts {
     SalesAccounts::uniform(3106)
 }
 
+/// Which shop events make fortsync sync an order (others are acknowledged and ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncTriggers {
+    /// Shopify topics: any of `orders/create`, `orders/paid` (default), `orders/updated`,
+    /// `orders/fulfilled`.
+    pub shopify_topics: Vec<String>,
+    /// WooCommerce order statuses on `order.created` / `order.updated` (default `processing`,
+    /// `completed`).
+    pub woocommerce_statuses: Vec<String>,
+}
+
+impl Default for SyncTriggers {
+    fn default() -> Self {
+        Self {
+            shopify_topics: vec!["orders/paid".into()],
+            woocommerce_statuses: vec!["processing".into(), "completed".into()],
+        }
+    }
+}
+
+/// Shopify topics that carry an order and may be chosen to sync it.
+pub const SHOPIFY_ORDER_TOPICS: &[&str] = &[
+    "orders/create",
+    "orders/paid",
+    "orders/updated",
+    "orders/fulfilled",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TenantSettings {
     /// Increases on every change (≥ 1); recorded on each synced order.
     pub version: u32,
+    /// Which shop events sync an order.
+    pub sync_on: SyncTriggers,
     /// Which document an order becomes: `invoice` (default), `order`, `order_then_invoice`,
     /// `none`.
     pub document: DocumentKind,
@@ -333,6 +364,7 @@ impl Default for TenantSettings {
     fn default() -> Self {
         Self {
             version: 1,
+            sync_on: SyncTriggers::default(),
             document: DocumentKind::Invoice,
             customer_match: CustomerMatch::Email,
             link_existing_by_name: false,
@@ -437,6 +469,17 @@ impl TenantSettings {
     pub fn validate(&self) -> Result<(), SettingsError> {
         if self.version == 0 {
             return Err(SettingsError::BadVersion);
+        }
+        if let Some(t) = self
+            .sync_on
+            .shopify_topics
+            .iter()
+            .find(|t| !SHOPIFY_ORDER_TOPICS.contains(&t.as_str()))
+        {
+            return Err(SettingsError::BadText {
+                field: "sync_on.shopify_topics".into(),
+                reason: format!("{t:?} is not one of {SHOPIFY_ORDER_TOPICS:?}"),
+            });
         }
         for (name, accounts) in [
             ("sales_accounts", &self.sales_accounts),

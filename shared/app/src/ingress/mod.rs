@@ -134,12 +134,13 @@ pub async fn receive_order(deps: &IngressDeps, d: Delivery<'_>) -> Result<Accept
         return Ok(Accepted::Ping);
     }
     verify_signature(deps, &tenant.id, platform, &d).await?;
-    let (order, key) = match platforms::classify(platform, d.headers, d.body) {
-        Err(platforms::Invalid(reason)) => return Err(IngressError::Invalid(reason)),
-        Ok(platforms::Intent::Ignore(why)) => return Ok(Accepted::Ignored(why)),
-        Ok(platforms::Intent::NotYet(what)) => return Err(IngressError::NotImplemented(what)),
-        Ok(platforms::Intent::Sync { order, key }) => (*order, key),
-    };
+    let (order, key) =
+        match platforms::classify(platform, d.headers, d.body, &tenant.settings.sync_on) {
+            Err(platforms::Invalid(reason)) => return Err(IngressError::Invalid(reason)),
+            Ok(platforms::Intent::Ignore(why)) => return Ok(Accepted::Ignored(why)),
+            Ok(platforms::Intent::NotYet(what)) => return Err(IngressError::NotImplemented(what)),
+            Ok(platforms::Intent::Sync { order, key }) => (*order, key),
+        };
     let order_id = order.id.clone();
 
     let now = deps.clock.now();

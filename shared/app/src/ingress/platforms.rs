@@ -3,6 +3,7 @@
 
 use crate::signature::Encoding;
 use fortsync_domain::order::{Order, Platform};
+use fortsync_domain::settings::{SHOPIFY_ORDER_TOPICS, SyncTriggers};
 use fortsync_domain::{generic, shopify, woocommerce};
 use http::HeaderMap;
 use sha2::{Digest, Sha256};
@@ -17,15 +18,9 @@ pub const WOO_SIGNATURE: &str = "x-wc-webhook-signature";
 pub const WOO_TOPIC: &str = "x-wc-webhook-topic";
 pub const WOO_DELIVERY: &str = "x-wc-webhook-delivery-id";
 
-/// Shopify topics that sync the order (an invoice for a paid order by default).
-pub const SHOPIFY_SYNC_TOPICS: &[&str] = &["orders/paid"];
-/// Shopify topics that carry an order but do not sync it under the defaults.
-const SHOPIFY_ORDER_TOPICS: &[&str] = &["orders/create", "orders/updated", "orders/fulfilled"];
 /// Topics whose handling is not built yet: refused with 501 so the shop keeps them for later
 /// rather than having them silently dropped.
 const SHOPIFY_PENDING_TOPICS: &[&str] = &["orders/cancelled", "refunds/create"];
-/// WooCommerce order statuses that sync the order.
-pub const WOO_SYNC_STATUSES: &[&str] = &["processing", "completed"];
 
 pub fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
@@ -81,7 +76,13 @@ pub enum Intent {
 #[derive(Debug)]
 pub struct Invalid(pub String);
 
-pub fn classify(platform: Platform, headers: &HeaderMap, body: &[u8]) -> Result<Intent, Invalid> {
+/// What the delivery asks for under the tenant's triggers (`settings.sync_on`).
+pub fn classify(
+    platform: Platform,
+    headers: &HeaderMap,
+    body: &[u8],
+    sync_on: &SyncTriggers,
+) -> Result<Intent, Invalid> {
     match platform {
         Platform::Generic => {
             let order = generic::parse(body).map_err(|e| Invalid(e.to_string()))?;
@@ -99,7 +100,7 @@ pub fn classify(platform: Platform, headers: &HeaderMap, body: &[u8]) -> Result<
             if SHOPIFY_PENDING_TOPICS.contains(&topic) {
                 return Ok(Intent::NotYet(topic.to_owned()));
             }
-            if !SHOPIFY_SYNC_TOPICS.contains(&topic) {
+            if !sync_on.shopify_topics.iter().any(|t| t == topic) {
                 let why = if SHOPIFY_ORDER_TOPICS.contains(&topic) {
                     format!("topic {topic} does not sync orders under this tenant's settings")
                 } else {
@@ -129,7 +130,11 @@ pub fn classify(platform: Platform, headers: &HeaderMap, body: &[u8]) -> Result<
                 return Ok(Intent::Ignore(format!("topic {topic:?} is not handled")));
             }
             let status = woocommerce::status(body).unwrap_or_default();
-            if !WOO_SYNC_STATUSES.contains(&status.as_str()) {
+            if !sync_on
+                .woocommerce_statuses
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&status))
+            {
                 return Ok(Intent::Ignore(format!(
                     "order status {status:?} does not sync"
                 )));
