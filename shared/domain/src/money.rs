@@ -52,8 +52,10 @@ mod tests {
 }
 
 /// Serde helpers for amounts that arrive as JSON numbers *or* strings (Fortnox list items,
-/// shop payloads). Numbers are read through their shortest decimal text, never through `f64`
-/// arithmetic, so `199.9` stays exactly `199.9`.
+/// shop payloads). Strings are parsed exactly. serde_json holds a JSON number with a fraction
+/// as a binary float; it is read back through its shortest decimal text (never through float
+/// arithmetic), which restores the written digits exactly for up to 15 significant digits —
+/// every real amount — so `199.9` stays `199.9`.
 pub mod lenient {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, de::Error};
