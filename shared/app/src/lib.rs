@@ -10,6 +10,7 @@
 //! - [`worker`]: one queued job → the order state machine against Fortnox.
 //! - [`signature`]: constant-time HMAC-SHA256 verification over the raw body.
 //! - [`secrets`]: secret names and a TTL cache in front of the secret store.
+//! - [`shop`]: the webshop port (register sync, status write-back).
 //! - [`memory`]: in-memory adapters.
 
 pub mod connect;
@@ -19,6 +20,7 @@ pub mod oauth;
 pub mod ports;
 pub mod rate;
 pub mod secrets;
+pub mod shop;
 pub mod signature;
 pub mod worker;
 

@@ -1,0 +1,1 @@
+//! WooCommerce REST v3 adapter of the Shop port.
