@@ -308,6 +308,34 @@ pub struct PaymentDraft {
     pub account: u32,
 }
 
+/// What fortsync must know about a written document before changing it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocumentStatus {
+    pub booked: bool,
+    pub cancelled: bool,
+    pub sent: bool,
+    /// On an invoice: its credit invoice, when it has been credited.
+    pub credit_number: Option<String>,
+    /// On an order: the invoice made from it.
+    pub invoice_number: Option<String>,
+    pub total: Decimal,
+}
+
+impl DocumentStatus {
+    /// Fortnox no longer lets the document's rows change.
+    pub fn is_locked(&self) -> bool {
+        self.booked || self.cancelled || self.credit_number.is_some() || self.invoice_number.is_some()
+    }
+}
+
+/// The answer to an update of an existing document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Updated {
+    Done(CreatedDocument),
+    /// Not changed: booked, cancelled, credited or invoiced (the status says which).
+    Locked(DocumentStatus),
+}
+
 /// A Fortnox session for one tenant.
 #[async_trait]
 pub trait Accounting: Send + Sync {
@@ -359,6 +387,37 @@ pub trait Accounting: Send + Sync {
     /// Register a payment; returns the payment's number.
     async fn register_payment(&self, payment: &PaymentDraft) -> Result<String, AccountingError>;
     async fn bookkeep_payment(&self, payment_number: &str) -> Result<(), AccountingError>;
+    async fn invoice_status(&self, number: &str) -> Result<DocumentStatus, AccountingError>;
+    async fn order_status(&self, number: &str) -> Result<DocumentStatus, AccountingError>;
+    /// Rewrite an unbooked invoice to the draft (rows kept by `RowId` where unchanged; the
+    /// invoice date is kept). A locked invoice is left as it is.
+    async fn update_invoice(
+        &self,
+        number: &str,
+        draft: &DocumentDraft,
+    ) -> Result<Updated, AccountingError>;
+    /// [`Accounting::update_invoice`] for orders.
+    async fn update_order(
+        &self,
+        number: &str,
+        draft: &DocumentDraft,
+    ) -> Result<Updated, AccountingError>;
+    /// Add the draft's rows to an order, keeping every row it has.
+    async fn add_order_rows(
+        &self,
+        number: &str,
+        draft: &DocumentDraft,
+    ) -> Result<Updated, AccountingError>;
+    async fn cancel_invoice(&self, number: &str) -> Result<(), AccountingError>;
+    async fn cancel_order(&self, number: &str) -> Result<(), AccountingError>;
+    /// Credit the invoice in full (its one credit invoice); returns the credit's number.
+    async fn credit_invoice(&self, number: &str) -> Result<String, AccountingError>;
+    /// The invoice with exactly these external references (a refund's credit document).
+    async fn find_invoice_by_references(
+        &self,
+        reference1: &str,
+        reference2: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError>;
     /// Create an article; an article that already exists is not an error.
     async fn ensure_article(&self, draft: &ArticleDraft) -> Result<(), AccountingError>;
     /// Calls made since the last take, for the audit trail.

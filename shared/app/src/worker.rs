@@ -19,6 +19,8 @@ use fortsync_domain::{OrderId, TenantId};
 use std::sync::Arc;
 use thiserror::Error;
 
+mod followup;
+
 /// Longer than the worker's timeout, so a crashed attempt's lease expires before SQS shows
 /// the message again (visibility timeout = 6 × worker timeout).
 const LEASE_SECS: i64 = 300;
@@ -363,6 +365,8 @@ async fn drive(
                 rec.total_difference = (!difference.is_zero()).then_some(difference);
                 rec.fortnox_total = Some(billed.total);
                 rec.settings_version = Some(mapped.settings_version);
+                rec.document_kind = Some(kind);
+                rec.written_hash = Some(hash_of_document(&mapped));
                 if kind != DocumentKind::Order && has_post_steps(tenant, rec) {
                     rec.advance(OrderState::Finishing, &now)?;
                 } else {
@@ -375,6 +379,51 @@ async fn drive(
                 finish_invoice(deps, tenant, rec, fortnox, trail).await?;
                 finish(rec);
                 rec.advance(OrderState::DocumentCreated, &now)?;
+                deps.orders.save_order(rec).await?;
+            }
+            NextStep::CancelBeforeDocument => {
+                trail.step(
+                    "order",
+                    "cancelled",
+                    Some("cancelled in the shop before a document was written".into()),
+                );
+                finish(rec);
+                rec.advance(OrderState::Cancelled, &now)?;
+                deps.orders.save_order(rec).await?;
+            }
+            NextStep::CancelDocument => {
+                let done = followup::cancel(deps, tenant, rec, fortnox, trail).await;
+                let mut flag = None;
+                followup::contain(done, trail, "cancel", |why| flag = Some(why))?;
+                if flag.is_some() {
+                    rec.flag = flag;
+                }
+                rec.cancel_done = true;
+                finish(rec);
+                deps.orders.save_order(rec).await?;
+            }
+            NextStep::Amend => {
+                let done = followup::amend(deps, tenant, rec, fortnox, trail).await;
+                let mut flag = None;
+                followup::contain(done, trail, "edit", |why| flag = Some(why))?;
+                if flag.is_some() {
+                    rec.flag = flag;
+                }
+                rec.revision_pending = false;
+                finish(rec);
+                deps.orders.save_order(rec).await?;
+            }
+            NextStep::Refund => {
+                let done = followup::refund(deps, tenant, rec, fortnox, trail).await;
+                let mut failed = None;
+                followup::contain(done, trail, "refund", |why| failed = Some(why))?;
+                if let Some(why) = failed
+                    && let Some(r) = rec.refunds.iter_mut().find(|r| r.is_open())
+                {
+                    r.state = fortsync_domain::followup::RefundState::Failed;
+                    r.note = Some(why);
+                }
+                finish(rec);
                 deps.orders.save_order(rec).await?;
             }
             NextStep::Done | NextStep::Stopped | NextStep::Parked => return Ok(()),
@@ -529,9 +578,18 @@ async fn resolve_customer(
 }
 
 fn hash_of(draft: &fortsync_domain::document::CustomerDraft) -> String {
+    hash_json(draft)
+}
+
+fn hash_json(value: &impl serde::Serialize) -> String {
     use sha2::{Digest, Sha256};
-    let json = serde_json::to_vec(draft).unwrap_or_default();
+    let json = serde_json::to_vec(value).unwrap_or_default();
     hex::encode(Sha256::digest(json))
+}
+
+/// What an edit is compared with: the document as written (rows, header, customer).
+fn hash_of_document(mapped: &Mapped) -> String {
+    hash_json(&mapped.document)
 }
 
 /// The last save of a successful attempt releases the lease and clears an earlier error.

@@ -6,7 +6,9 @@
 use crate::countries;
 use crate::ids::OrderId;
 use crate::money::{lenient, ore};
-use crate::order::{Address, Charge, Customer, CustomerKind, Order, OrderLine, Platform};
+use crate::order::{
+    Address, Charge, Customer, CustomerKind, Order, OrderLine, Platform, Refund,
+};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use thiserror::Error;
@@ -26,7 +28,7 @@ fn field(field: &str, reason: impl Into<String>) -> GenericOrderError {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(untagged)]
 enum IdValue {
     Int(u64),
@@ -52,6 +54,33 @@ struct WireOrder {
     total: Decimal,
     #[serde(default)]
     note: Option<String>,
+    /// When the shop last changed the order (RFC 3339): a newer version updates the document.
+    #[serde(default)]
+    updated_at: Option<String>,
+    /// Cancelled in the shop: the document is cancelled (credited when booked).
+    #[serde(default)]
+    cancelled: bool,
+    /// Refunds so far (each once, by id): credited in Fortnox.
+    #[serde(default)]
+    refunds: Vec<WireRefund>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireRefund {
+    id: IdValue,
+    /// `YYYY-MM-DD` (or RFC 3339: the date part).
+    date: String,
+    /// Paid back, VAT included.
+    #[serde(deserialize_with = "lenient::decimal")]
+    amount: Decimal,
+    #[serde(default)]
+    reason: Option<String>,
+    /// The lines given back (same fields as the order's); none = `amount` spread pro rata.
+    #[serde(default)]
+    lines: Vec<WireLine>,
+    #[serde(default)]
+    shipping: Vec<WireCharge>,
 }
 
 #[derive(Deserialize)]
@@ -122,15 +151,96 @@ fn vat_rate(name: &str, r: Decimal) -> Result<Decimal, GenericOrderError> {
     Ok(r.normalize())
 }
 
-/// Parse and validate a generic order body.
-pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
-    let w: WireOrder =
-        serde_json::from_slice(body).map_err(|e| GenericOrderError::Json(e.to_string()))?;
-    let id_text = match w.id {
+fn id_text(id: IdValue) -> String {
+    match id {
         IdValue::Int(n) => n.to_string(),
         IdValue::Text(s) => s.trim().to_owned(),
-    };
-    let id = OrderId::parse(&id_text).map_err(|e| field("id", e.to_string()))?;
+    }
+}
+
+fn date_part(name: &str, v: &str) -> Result<String, GenericOrderError> {
+    v.trim()
+        .get(..10)
+        .filter(|d| {
+            time::Date::parse(
+                d,
+                &time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .is_ok()
+        })
+        .map(str::to_owned)
+        .ok_or_else(|| field(name, "must start with a YYYY-MM-DD date"))
+}
+
+fn lines_of(at: &str, wire: Vec<WireLine>) -> Result<Vec<OrderLine>, GenericOrderError> {
+    let mut lines = Vec::with_capacity(wire.len());
+    for (i, l) in wire.into_iter().enumerate() {
+        let at = |f: &str| format!("{at}[{i}].{f}");
+        if l.quantity <= Decimal::ZERO {
+            return Err(field(&at("quantity"), "must be positive"));
+        }
+        if l.unit_price < Decimal::ZERO {
+            return Err(field(&at("unit_price"), "must not be negative"));
+        }
+        if l.discount < Decimal::ZERO || l.discount > ore(l.unit_price * l.quantity) {
+            return Err(field(
+                &at("discount"),
+                "must be between 0 and the line amount",
+            ));
+        }
+        lines.push(OrderLine {
+            line_id: None,
+            gift_card: false,
+            sku: l.sku.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            name: non_empty(&at("name"), &l.name)?,
+            quantity: l.quantity.normalize(),
+            unit_price: l.unit_price,
+            vat_rate: vat_rate(&at("vat_rate"), l.vat_rate)?,
+            discount: l.discount,
+        });
+    }
+    Ok(lines)
+}
+
+fn charges_of(at: &str, wire: Vec<WireCharge>) -> Result<Vec<Charge>, GenericOrderError> {
+    let mut charges = Vec::with_capacity(wire.len());
+    for (i, c) in wire.into_iter().enumerate() {
+        if c.amount < Decimal::ZERO {
+            return Err(field(&format!("{at}[{i}].amount"), "must not be negative"));
+        }
+        charges.push(Charge {
+            name: non_empty(&format!("{at}[{i}].name"), &c.name)?,
+            amount: c.amount,
+            vat_rate: vat_rate(&format!("{at}[{i}].vat_rate"), c.vat_rate)?,
+        });
+    }
+    Ok(charges)
+}
+
+/// Parse and validate a generic order body.
+pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
+    parse_with_refunds(body).map(|(order, _)| order)
+}
+
+/// [`parse`], with the refunds the body lists.
+pub fn parse_with_refunds(body: &[u8]) -> Result<(Order, Vec<Refund>), GenericOrderError> {
+    let w: WireOrder =
+        serde_json::from_slice(body).map_err(|e| GenericOrderError::Json(e.to_string()))?;
+    let mut refunds = Vec::with_capacity(w.refunds.len());
+    for (i, r) in w.refunds.into_iter().enumerate() {
+        let at = format!("refunds[{i}]");
+        let id = id_text(r.id.clone());
+        if id.is_empty() || id.len() > 64 {
+            return Err(field(&format!("{at}.id"), "must be 1-64 characters"));
+        }
+        if r.amount < Decimal::ZERO {
+            return Err(field(&format!("{at}.amount"), "must not be negative"));
+        }
+        refunds.push((id, r, at));
+    }
+    let updated_at = w.updated_at.clone().filter(|s| !s.trim().is_empty());
+    let cancelled = w.cancelled;
+    let id = OrderId::parse(&id_text(w.id)).map_err(|e| field("id", e.to_string()))?;
     let order_date = w
         .created_at
         .get(..10)
@@ -167,51 +277,13 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
             "Fortnox accepts at most 500 rows per document",
         ));
     }
-    let mut lines = Vec::with_capacity(w.lines.len());
-    for (i, l) in w.lines.into_iter().enumerate() {
-        let at = |f: &str| format!("lines[{i}].{f}");
-        if l.quantity <= Decimal::ZERO {
-            return Err(field(&at("quantity"), "must be positive"));
-        }
-        if l.unit_price < Decimal::ZERO {
-            return Err(field(&at("unit_price"), "must not be negative"));
-        }
-        if l.discount < Decimal::ZERO || l.discount > ore(l.unit_price * l.quantity) {
-            return Err(field(
-                &at("discount"),
-                "must be between 0 and the line amount",
-            ));
-        }
-        lines.push(OrderLine {
-            line_id: None,
-            gift_card: false,
-            sku: l.sku.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-            name: non_empty(&at("name"), &l.name)?,
-            quantity: l.quantity.normalize(),
-            unit_price: l.unit_price,
-            vat_rate: vat_rate(&at("vat_rate"), l.vat_rate)?,
-            discount: l.discount,
-        });
-    }
-    let mut shipping = Vec::with_capacity(w.shipping.len());
-    for (i, c) in w.shipping.into_iter().enumerate() {
-        if c.amount < Decimal::ZERO {
-            return Err(field(
-                &format!("shipping[{i}].amount"),
-                "must not be negative",
-            ));
-        }
-        shipping.push(Charge {
-            name: non_empty(&format!("shipping[{i}].name"), &c.name)?,
-            amount: c.amount,
-            vat_rate: vat_rate(&format!("shipping[{i}].vat_rate"), c.vat_rate)?,
-        });
-    }
+    let lines = lines_of("lines", w.lines)?;
+    let shipping = charges_of("shipping", w.shipping)?;
     let number = w
         .number
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
-    Ok(Order {
+    let order = Order {
         number: number.unwrap_or_else(|| id.to_string()),
         id,
         platform: Platform::Generic,
@@ -248,9 +320,24 @@ pub fn parse(body: &[u8]) -> Result<Order, GenericOrderError> {
         payment_method: None,
         paid_with_gift_cards: rust_decimal::Decimal::ZERO,
         references: crate::order::References::default(),
-        cancelled: false,
-        updated_at: None,
-    })
+        cancelled,
+        updated_at,
+    };
+    let refunds = refunds
+        .into_iter()
+        .map(|(id, r, at)| {
+            Ok(Refund {
+                id,
+                order_id: order.id.clone(),
+                date: date_part(&format!("{at}.date"), &r.date)?,
+                lines: lines_of(&format!("{at}.lines"), r.lines)?,
+                charges: charges_of(&format!("{at}.shipping"), r.shipping)?,
+                amount: r.amount,
+                note: r.reason.filter(|s| !s.trim().is_empty()),
+            })
+        })
+        .collect::<Result<Vec<_>, GenericOrderError>>()?;
+    Ok((order, refunds))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! - [`document`]: canonical order → Fortnox customer and invoice drafts, and expected totals.
 //! - [`mapping`]: the settings-driven mapping engine (region, accounts, rows, references,
 //!   öre-exact totals with an optional rounding row) that replaces `document` in the worker.
+//! - [`followup`]: refunds of synced orders as credit documents.
 //! - [`state`]: the per-order state machine and record.
 //! - [`job`]: typed work-queue messages.
 //! - [`error`]: the retryable-vs-permanent classification shared by every layer.
@@ -22,6 +23,7 @@ pub mod charset;
 pub mod countries;
 pub mod document;
 pub mod error;
+pub mod followup;
 pub mod generic;
 pub mod ids;
 pub mod job;

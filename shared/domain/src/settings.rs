@@ -358,6 +358,21 @@ pub struct TenantSettings {
     pub send: SendMode,
     /// Payment registration per payment method (default: none).
     pub payments: PaymentSettings,
+    /// What an edit in the shop does to a document Fortnox no longer lets fortsync change
+    /// (booked, sent under the cash method, or already invoiced): `flag` (default) or
+    /// `credit_and_reissue`. Unbooked documents are always updated in place.
+    pub edits_after_booking: EditsAfterBooking,
+}
+
+/// See [`TenantSettings::edits_after_booking`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EditsAfterBooking {
+    /// Leave Fortnox as it is and flag the order (status and audit trail) for a person.
+    #[default]
+    Flag,
+    /// Credit the booked invoice in full and create a new one from the edited order.
+    CreditAndReissue,
 }
 
 impl Default for TenantSettings {
@@ -390,6 +405,7 @@ impl Default for TenantSettings {
             bookkeep: false,
             send: SendMode::None,
             payments: PaymentSettings::default(),
+            edits_after_booking: EditsAfterBooking::Flag,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::ErrorClass;
 use crate::ids::{OrderId, TenantId};
+use crate::followup::RefundRecord;
 use crate::order::Order;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,8 @@ pub enum OrderState {
     Failed,
     /// Waiting for the tenant to reconnect to Fortnox; resumes at `parked_from`.
     Parked,
+    /// Cancelled in the shop before any document was written: nothing to do in Fortnox.
+    Cancelled,
 }
 
 impl OrderState {
@@ -41,12 +44,14 @@ impl OrderState {
             Self::Skipped => "skipped",
             Self::Failed => "failed",
             Self::Parked => "parked",
+            Self::Cancelled => "cancelled",
         }
     }
 
-    /// Work is finished for this order (a duplicate job is a no-op).
+    /// The document step is behind this order (follow-ups, see [`OrderRecord::next_step`],
+    /// may still be open).
     pub fn is_done(self) -> bool {
-        matches!(self, Self::DocumentCreated | Self::Skipped)
+        matches!(self, Self::DocumentCreated | Self::Skipped | Self::Cancelled)
     }
 
     /// Allowed transitions. `Failed` can be left only by a replay, which restarts at
@@ -66,13 +71,16 @@ impl OrderState {
                     Failed
                 )
                 | (Failed, Received)
+                | (Received | CustomerReady | Failed, Cancelled)
                 | (
-                    Received | CustomerReady | DocumentPending | Finishing,
+                    Received | CustomerReady | DocumentPending | Finishing | DocumentCreated
+                        | Skipped,
                     Parked
                 )
                 | (
                     Parked,
-                    Received | CustomerReady | DocumentPending | Finishing
+                    Received | CustomerReady | DocumentPending | Finishing | DocumentCreated
+                        | Skipped
                 )
         )
     }
@@ -93,6 +101,14 @@ pub enum NextStep {
     Parked,
     /// Bookkeep, send and register the payment as the settings ask.
     Finish,
+    /// Cancelled in the shop before any document: stop without one.
+    CancelBeforeDocument,
+    /// Cancelled in the shop after the document: cancel it (credit it when booked).
+    CancelDocument,
+    /// A newer version of the order arrived after its document was written.
+    Amend,
+    /// Refunds to write as credit documents.
+    Refund,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +164,35 @@ pub struct OrderRecord {
     /// Where a parked order resumes.
     #[serde(default)]
     pub parked_from: Option<OrderState>,
+    /// Refunds received, in arrival order, each with its own progress.
+    #[serde(default)]
+    pub refunds: Vec<RefundRecord>,
+    /// The order's cancellation has been carried to Fortnox (cancelled or credited).
+    #[serde(default)]
+    pub cancel_done: bool,
+    /// A newer version of the order arrived after its document was written; the worker
+    /// compares it with what was written and updates, flags or reissues.
+    #[serde(default)]
+    pub revision_pending: bool,
+    /// Hash of the document as last written (what an edit is compared with).
+    #[serde(default)]
+    pub written_hash: Option<String>,
+    /// The credit invoice of this order's invoice, when there is one (refund, cancel, reissue).
+    #[serde(default)]
+    pub credit_number: Option<String>,
+    /// Set before the credit is asked for; a retry reads the invoice's credit reference first.
+    #[serde(default)]
+    pub credit_attempted: bool,
+    /// Documents replaced by a reissue (credited in full), oldest first.
+    #[serde(default)]
+    pub replaced_documents: Vec<String>,
+    /// Something a person must look at that is not a failure (e.g. an edit after booking).
+    #[serde(default)]
+    pub flag: Option<String>,
+    /// The kind of document written (settings may change later; follow-ups act on what is
+    /// in Fortnox).
+    #[serde(default)]
+    pub document_kind: Option<crate::settings::DocumentKind>,
     pub attempts: u32,
     pub last_error: Option<Failure>,
     /// RFC 3339.
@@ -171,6 +216,15 @@ impl OrderRecord {
             document_attempted: false,
             lease_until: None,
             parked_from: None,
+            refunds: Vec::new(),
+            cancel_done: false,
+            revision_pending: false,
+            written_hash: None,
+            credit_number: None,
+            credit_attempted: false,
+            replaced_documents: Vec::new(),
+            flag: None,
+            document_kind: None,
             invoice_number: None,
             invoice_attempted: false,
             bookkept: false,
@@ -187,16 +241,41 @@ impl OrderRecord {
 
     pub fn next_step(&self) -> NextStep {
         match self.state {
+            OrderState::Received | OrderState::CustomerReady
+                if self.order.cancelled && !self.document_attempted =>
+            {
+                NextStep::CancelBeforeDocument
+            }
             OrderState::Received => NextStep::MatchCustomer,
             OrderState::CustomerReady => NextStep::CreateDocument {
                 lookup_first: self.document_attempted,
             },
             OrderState::DocumentPending => NextStep::CreateDocument { lookup_first: true },
-            OrderState::DocumentCreated | OrderState::Skipped => NextStep::Done,
+            OrderState::DocumentCreated | OrderState::Skipped => self.follow_up(),
+            OrderState::Cancelled => NextStep::Done,
             OrderState::Failed => NextStep::Stopped,
             OrderState::Parked => NextStep::Parked,
             OrderState::Finishing => NextStep::Finish,
         }
+    }
+
+    /// What remains after the document: the cancellation first (it settles everything), then an
+    /// edit, then refunds.
+    fn follow_up(&self) -> NextStep {
+        if self.order.cancelled && !self.cancel_done {
+            NextStep::CancelDocument
+        } else if self.revision_pending && !self.order.cancelled {
+            NextStep::Amend
+        } else if self.refunds.iter().any(RefundRecord::is_open) {
+            NextStep::Refund
+        } else {
+            NextStep::Done
+        }
+    }
+
+    /// Work is left for the worker (a duplicate job is otherwise a no-op).
+    pub fn has_work(&self) -> bool {
+        !matches!(self.next_step(), NextStep::Done | NextStep::Stopped)
     }
 
     /// Park the order until the tenant reconnects, remembering where to resume.
@@ -275,6 +354,45 @@ mod tests {
     }
 
     #[test]
+    fn follow_ups_come_after_the_document_cancellation_first() {
+        use crate::followup::{RefundRecord, RefundState};
+        let mut r = record();
+        r.advance(OrderState::CustomerReady, "t").unwrap();
+        r.advance(OrderState::DocumentPending, "t").unwrap();
+        r.advance(OrderState::DocumentCreated, "t").unwrap();
+        assert!(!r.has_work());
+        let refund = crate::order::Refund {
+            id: "1".into(),
+            order_id: r.order_id.clone(),
+            date: "2026-11-21".into(),
+            lines: vec![],
+            charges: vec![],
+            amount: rust_decimal::Decimal::ONE,
+            note: None,
+        };
+        r.refunds.push(RefundRecord::new(refund, "t"));
+        assert_eq!(r.next_step(), NextStep::Refund);
+        r.revision_pending = true;
+        assert_eq!(r.next_step(), NextStep::Amend);
+        r.order.cancelled = true;
+        assert_eq!(r.next_step(), NextStep::CancelDocument);
+        r.cancel_done = true;
+        assert_eq!(r.next_step(), NextStep::Refund, "no edit of a cancelled order");
+        r.refunds[0].state = RefundState::Done;
+        assert_eq!(r.next_step(), NextStep::Done);
+    }
+
+    #[test]
+    fn an_order_cancelled_before_its_document_stops_without_one() {
+        let mut r = record();
+        r.order.cancelled = true;
+        assert_eq!(r.next_step(), NextStep::CancelBeforeDocument);
+        r.advance(OrderState::Cancelled, "t").unwrap();
+        assert_eq!(r.next_step(), NextStep::Done);
+        assert!(r.state.is_done());
+    }
+
+    #[test]
     fn illegal_transitions_are_refused() {
         let mut r = record();
         assert!(r.advance(OrderState::DocumentCreated, "t").is_err());
@@ -297,7 +415,11 @@ mod tests {
         assert!(r.clone().park("t").is_ok());
         r.advance(OrderState::DocumentPending, "t").unwrap();
         r.advance(OrderState::DocumentCreated, "t").unwrap();
-        assert!(r.park("t").is_err(), "a finished order is never parked");
+        assert!(
+            r.clone().park("t").is_ok(),
+            "a finished order parks only for follow-ups (refunds, edits)"
+        );
+        r.advance(OrderState::Failed, "t").unwrap_err();
     }
 
     #[test]

@@ -93,6 +93,7 @@ pub fn invoice_write(d: &DocumentDraft) -> Result<InvoiceWrite, DraftError> {
         your_reference: Some(d.your_reference.clone()).filter(|s| !s.is_empty()),
         our_reference: d.our_reference.clone(),
         external_invoice_reference1: Some(d.external_reference.clone()),
+        external_invoice_reference2: d.external_reference2.clone(),
         remarks: d.remarks.clone(),
         customer_name: Some(d.customer_name.clone()),
         address1: Some(d.address1.clone()),

@@ -4,20 +4,48 @@
 use crate::client::{FortnoxClient, RetryPolicy};
 use crate::drafts;
 use crate::error::FortnoxError;
-use crate::models::InvoicePaymentWrite;
+use crate::edits;
+use crate::models::{Invoice, InvoicePaymentWrite, InvoiceWrite, Order, OrderWrite};
 use crate::throttle::Throttle;
 use crate::tokens::TokenManager;
 use async_trait::async_trait;
 use fortsync_app::{
-    Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument, InvoiceProgress,
-    PaymentDraft,
+    Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument, DocumentStatus,
+    InvoiceProgress, PaymentDraft, Updated,
 };
+use rust_decimal::Decimal;
 use fortsync_domain::TenantId;
 use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::mapping::{ArticleDraft, DocumentDraft};
 use fortsync_domain::settings::SendMode;
 use fortsync_domain::tenant::Tenant;
 use std::sync::Arc;
+
+fn invoice_status(inv: &Invoice) -> DocumentStatus {
+    DocumentStatus {
+        booked: inv.booked,
+        cancelled: inv.cancelled,
+        sent: inv.sent,
+        // On a credit note the reference names the original, which is not a lock.
+        credit_number: inv
+            .credit_invoice_reference
+            .clone()
+            .filter(|_| !inv.credit),
+        invoice_number: None,
+        total: inv.total,
+    }
+}
+
+fn order_status(order: &Order) -> DocumentStatus {
+    DocumentStatus {
+        booked: false,
+        cancelled: order.cancelled,
+        sent: order.sent,
+        credit_number: None,
+        invoice_number: order.invoice_reference.clone(),
+        total: order.total,
+    }
+}
 
 pub struct FortnoxConnector {
     pub http: reqwest::Client,
@@ -105,10 +133,147 @@ impl Accounting for FortnoxSession {
                 .find_invoices_by_external_reference(reference)
                 .await,
         )?;
-        Ok(found.into_iter().next().map(|i| CreatedDocument {
+        // Refund documents share reference 1 and carry reference 2: the order's own invoice is
+        // the one without it (the lowest number when several, the oldest).
+        let mut own: Vec<_> = found
+            .into_iter()
+            .filter(|i| i.external_invoice_reference2.as_deref().is_none_or(str::is_empty))
+            .collect();
+        own.sort_by(|a, b| {
+            (a.document_number.len(), &a.document_number)
+                .cmp(&(b.document_number.len(), &b.document_number))
+        });
+        Ok(own.into_iter().next().map(|i| CreatedDocument {
             number: i.document_number,
             total: i.total,
         }))
+    }
+
+    async fn find_invoice_by_references(
+        &self,
+        reference1: &str,
+        reference2: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
+        let found = self.seen(
+            self.client
+                .find_invoices_by_external_reference(reference1)
+                .await,
+        )?;
+        Ok(found
+            .into_iter()
+            .find(|i| i.external_invoice_reference2.as_deref() == Some(reference2))
+            .map(|i| CreatedDocument {
+                number: i.document_number,
+                total: i.total,
+            }))
+    }
+
+    async fn invoice_status(&self, number: &str) -> Result<DocumentStatus, AccountingError> {
+        let inv = self.seen(self.client.invoice(number).await)?;
+        Ok(invoice_status(&inv))
+    }
+
+    async fn order_status(&self, number: &str) -> Result<DocumentStatus, AccountingError> {
+        let order = self.seen(self.client.order(number).await)?;
+        Ok(order_status(&order))
+    }
+
+    async fn update_invoice(
+        &self,
+        number: &str,
+        d: &DocumentDraft,
+    ) -> Result<Updated, AccountingError> {
+        let inv = self.seen(self.client.invoice(number).await)?;
+        let status = invoice_status(&inv);
+        if status.is_locked() {
+            return Ok(Updated::Locked(status));
+        }
+        let mut body =
+            drafts::invoice_write(d).map_err(|e| AccountingError::permanent(e.to_string()))?;
+        // The date the invoice was issued with stays; a field left out stays too, so a
+        // freight or fee that is gone is set to zero.
+        body.invoice_date = None;
+        body.freight = Some(d.freight.unwrap_or(Decimal::ZERO));
+        body.administration_fee = Some(d.administration_fee.unwrap_or(Decimal::ZERO));
+        let (rows, kept) = edits::invoice_rows(&inv.invoice_rows, &d.rows);
+        if !kept && !inv.invoice_rows.is_empty() {
+            let clear = InvoiceWrite {
+                invoice_rows: Some(Vec::new()),
+                ..InvoiceWrite::default()
+            };
+            self.seen(self.client.update_invoice(number, &clear).await)?;
+        }
+        body.invoice_rows = Some(rows);
+        let saved = self.seen(self.client.update_invoice(number, &body).await)?;
+        Ok(Updated::Done(CreatedDocument {
+            number: saved.document_number,
+            total: saved.total,
+        }))
+    }
+
+    async fn update_order(&self, number: &str, d: &DocumentDraft) -> Result<Updated, AccountingError> {
+        let order = self.seen(self.client.order(number).await)?;
+        if order.cancelled || order.invoice_reference.is_some() {
+            return Ok(Updated::Locked(order_status(&order)));
+        }
+        let mut body = drafts::order_write(d).map_err(|e| AccountingError::permanent(e.to_string()))?;
+        body.order_date = None;
+        body.delivery_date = None;
+        body.freight = Some(d.freight.unwrap_or(Decimal::ZERO));
+        body.administration_fee = Some(d.administration_fee.unwrap_or(Decimal::ZERO));
+        let (rows, kept) = edits::order_rows(&order.order_rows, &d.rows);
+        if !kept && !order.order_rows.is_empty() {
+            let clear = OrderWrite {
+                order_rows: Some(Vec::new()),
+                ..OrderWrite::default()
+            };
+            self.seen(self.client.update_order(number, &clear).await)?;
+        }
+        body.order_rows = Some(rows);
+        let saved = self.seen(self.client.update_order(number, &body).await)?;
+        Ok(Updated::Done(CreatedDocument {
+            number: saved.document_number,
+            total: saved.total,
+        }))
+    }
+
+    async fn add_order_rows(
+        &self,
+        number: &str,
+        d: &DocumentDraft,
+    ) -> Result<Updated, AccountingError> {
+        let order = self.seen(self.client.order(number).await)?;
+        if order.cancelled || order.invoice_reference.is_some() {
+            return Ok(Updated::Locked(order_status(&order)));
+        }
+        let body = OrderWrite {
+            order_rows: Some(edits::order_rows_plus(&order.order_rows, &d.rows)),
+            ..OrderWrite::default()
+        };
+        let saved = self.seen(self.client.update_order(number, &body).await)?;
+        Ok(Updated::Done(CreatedDocument {
+            number: saved.document_number,
+            total: saved.total,
+        }))
+    }
+
+    async fn cancel_invoice(&self, number: &str) -> Result<(), AccountingError> {
+        self.seen(self.client.cancel_invoice(number).await)?;
+        Ok(())
+    }
+
+    async fn cancel_order(&self, number: &str) -> Result<(), AccountingError> {
+        self.seen(self.client.cancel_order(number).await)?;
+        Ok(())
+    }
+
+    async fn credit_invoice(&self, number: &str) -> Result<String, AccountingError> {
+        let original = self.seen(self.client.credit_invoice(number).await)?;
+        original.credit_invoice_reference.ok_or_else(|| {
+            AccountingError::retryable(format!(
+                "Fortnox credited invoice {number} but named no credit invoice"
+            ))
+        })
     }
 
     async fn create_invoice(&self, d: &DocumentDraft) -> Result<CreatedDocument, AccountingError> {

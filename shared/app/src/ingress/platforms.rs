@@ -2,7 +2,8 @@
 //! order", how the body parses, and what identifies a delivery for dedupe.
 
 use crate::signature::Encoding;
-use fortsync_domain::order::{Order, Platform};
+use fortsync_domain::OrderId;
+use fortsync_domain::order::{Order, Platform, Refund};
 use fortsync_domain::settings::{SHOPIFY_ORDER_TOPICS, SyncTriggers};
 use fortsync_domain::{generic, shopify, woocommerce};
 use http::HeaderMap;
@@ -18,9 +19,8 @@ pub const WOO_SIGNATURE: &str = "x-wc-webhook-signature";
 pub const WOO_TOPIC: &str = "x-wc-webhook-topic";
 pub const WOO_DELIVERY: &str = "x-wc-webhook-delivery-id";
 
-/// Topics whose handling is not built yet: refused with 501 so the shop keeps them for later
-/// rather than having them silently dropped.
-const SHOPIFY_PENDING_TOPICS: &[&str] = &["orders/cancelled", "refunds/create"];
+/// Shopify's refund topic: the body is a refund, not an order.
+pub const SHOPIFY_REFUND_TOPIC: &str = "refunds/create";
 
 pub fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
@@ -63,18 +63,36 @@ pub fn is_woocommerce_ping(headers: &HeaderMap, body: &[u8]) -> bool {
 /// What a (verified) delivery asks for.
 #[derive(Debug)]
 pub enum Intent {
+    /// A version of the order (with the refunds its body lists, if any).
     Sync {
         order: Box<Order>,
+        refunds: Vec<Refund>,
         key: String,
+        /// Only acted on when the order is known already (a cancellation, a refund, an edit
+        /// or status the tenant does not sync new orders on).
+        known_only: bool,
     },
+    /// A Shopify refund: parsed once the stored order says its VAT basis.
+    ShopifyRefund { order_id: OrderId, key: String },
     /// A valid delivery that needs no work (a topic or status that does not sync).
     Ignore(String),
-    /// A topic fortsync will handle but does not yet.
-    NotYet(String),
 }
 
 #[derive(Debug)]
 pub struct Invalid(pub String);
+
+fn shopify_key(headers: &HeaderMap, body: &[u8]) -> String {
+    // The event id is the same for one event sent to several subscriptions; the webhook id stays
+    // the same across Shopify's retries of one delivery.
+    match (
+        header(headers, SHOPIFY_EVENT),
+        header(headers, SHOPIFY_WEBHOOK),
+    ) {
+        (Some(e), _) => format!("shopify:event:{}", safe(e)),
+        (None, Some(w)) => format!("shopify:webhook:{}", safe(w)),
+        (None, None) => format!("shopify:sha256:{}", body_hash(body)),
+    }
+}
 
 /// What the delivery asks for under the tenant's triggers (`settings.sync_on`).
 pub fn classify(
@@ -83,44 +101,38 @@ pub fn classify(
     body: &[u8],
     sync_on: &SyncTriggers,
 ) -> Result<Intent, Invalid> {
+    let invalid = |e: &dyn std::fmt::Display| Invalid(e.to_string());
     match platform {
         Platform::Generic => {
-            let order = generic::parse(body).map_err(|e| Invalid(e.to_string()))?;
+            let (order, refunds) = generic::parse_with_refunds(body).map_err(|e| invalid(&e))?;
             let key = match header(headers, GENERIC_DELIVERY) {
                 Some(id) => format!("generic:id:{}", safe(id)),
                 None => format!("generic:sha256:{}", body_hash(body)),
             };
+            let known_only = order.cancelled;
             Ok(Intent::Sync {
                 order: Box::new(order),
+                refunds,
                 key,
+                known_only,
             })
         }
         Platform::Shopify => {
             let topic = header(headers, SHOPIFY_TOPIC).unwrap_or("");
-            if SHOPIFY_PENDING_TOPICS.contains(&topic) {
-                return Ok(Intent::NotYet(topic.to_owned()));
+            let key = shopify_key(headers, body);
+            if topic == SHOPIFY_REFUND_TOPIC {
+                let order_id = shopify::refund_order_id(body).map_err(|e| invalid(&e))?;
+                return Ok(Intent::ShopifyRefund { order_id, key });
             }
-            if !sync_on.shopify_topics.iter().any(|t| t == topic) {
-                let why = if SHOPIFY_ORDER_TOPICS.contains(&topic) {
-                    format!("topic {topic} does not sync orders under this tenant's settings")
-                } else {
-                    format!("topic {topic:?} is not handled")
-                };
-                return Ok(Intent::Ignore(why));
+            let syncs = sync_on.shopify_topics.iter().any(|t| t == topic);
+            if !syncs && !SHOPIFY_ORDER_TOPICS.contains(&topic) && topic != "orders/cancelled" {
+                return Ok(Intent::Ignore(format!("topic {topic:?} is not handled")));
             }
-            let order = shopify::parse_order(body).map_err(|e| Invalid(e.to_string()))?;
-            // The event id is the same for one event sent to several subscriptions; the webhook
-            // id stays the same across Shopify's retries of one delivery.
-            let key = match (
-                header(headers, SHOPIFY_EVENT),
-                header(headers, SHOPIFY_WEBHOOK),
-            ) {
-                (Some(e), _) => format!("shopify:event:{}", safe(e)),
-                (None, Some(w)) => format!("shopify:webhook:{}", safe(w)),
-                (None, None) => format!("shopify:sha256:{}", body_hash(body)),
-            };
+            let order = shopify::parse_order(body).map_err(|e| invalid(&e))?;
             Ok(Intent::Sync {
+                known_only: !syncs || order.cancelled,
                 order: Box::new(order),
+                refunds: Vec::new(),
                 key,
             })
         }
@@ -130,16 +142,12 @@ pub fn classify(
                 return Ok(Intent::Ignore(format!("topic {topic:?} is not handled")));
             }
             let status = woocommerce::status(body).unwrap_or_default();
-            if !sync_on
+            let syncs = sync_on
                 .woocommerce_statuses
                 .iter()
-                .any(|s| s.eq_ignore_ascii_case(&status))
-            {
-                return Ok(Intent::Ignore(format!(
-                    "order status {status:?} does not sync"
-                )));
-            }
-            let order = woocommerce::parse_order(body).map_err(|e| Invalid(e.to_string()))?;
+                .any(|s| s.eq_ignore_ascii_case(&status));
+            let order = woocommerce::parse_order(body).map_err(|e| invalid(&e))?;
+            let refunds = woocommerce::parse_refunds(body).map_err(|e| invalid(&e))?;
             // WooCommerce sends a new delivery id on every send, so the order's version
             // (id + date_modified) is what makes a repeat recognisable.
             let key = match &order.updated_at {
@@ -150,7 +158,9 @@ pub fn classify(
                 },
             };
             Ok(Intent::Sync {
+                known_only: !syncs || order.cancelled,
                 order: Box::new(order),
+                refunds,
                 key,
             })
         }

@@ -1,6 +1,6 @@
 use crate::ports::{
-    Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument, InvoiceProgress,
-    PaymentDraft,
+    Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument, DocumentStatus,
+    InvoiceProgress, PaymentDraft, Updated,
 };
 use async_trait::async_trait;
 use fortsync_domain::ErrorClass;
@@ -20,12 +20,23 @@ struct Books {
     articles: Vec<String>,
     /// invoice number → (booked, sent, payment numbers)
     progress: std::collections::HashMap<String, (bool, bool, Vec<String>)>,
+    /// document number → what happened to it after it was written
+    after: std::collections::HashMap<String, After>,
     payments: usize,
     /// Errors the next calls answer with, in order.
     faults: VecDeque<AccountingError>,
     /// When set, the next create_invoice succeeds in Fortnox but the answer is "lost".
     lose_next_invoice_answer: bool,
     calls: Vec<ApiCall>,
+}
+
+#[derive(Default, Clone)]
+struct After {
+    reference2: Option<String>,
+    cancelled: bool,
+    /// On an original: its credit invoice.
+    credit: Option<String>,
+    updates: usize,
 }
 
 /// A tiny stand-in for Fortnox for use-case tests: exact e-mail and reference lookups, totals by
@@ -51,6 +62,28 @@ impl FakeFortnox {
     }
     pub fn order_count(&self) -> usize {
         self.books.lock().map(|b| b.orders.len()).unwrap_or(0)
+    }
+    /// Invoices (credit notes included) by number: (reference 2, cancelled, credited by).
+    pub fn invoice_fates(&self) -> Vec<(String, Option<String>, bool, Option<String>)> {
+        self.books
+            .lock()
+            .map(|b| {
+                b.invoices
+                    .iter()
+                    .map(|(n, _, _)| {
+                        let a = b.after.get(n).cloned().unwrap_or_default();
+                        (n.clone(), a.reference2, a.cancelled, a.credit)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// How many times the document was updated.
+    pub fn updates_of(&self, number: &str) -> usize {
+        self.books
+            .lock()
+            .map(|b| b.after.get(number).map_or(0, |a| a.updates))
+            .unwrap_or(0)
     }
     pub fn customer_count(&self) -> usize {
         self.books.lock().map(|b| b.customers.len()).unwrap_or(0)
@@ -119,7 +152,9 @@ impl Accounting for FakeFortnox {
         let b = self.call("GET", "/3/invoices")?;
         Ok(b.invoices
             .iter()
-            .find(|(_, r, _)| r == reference)
+            .find(|(n, r, _)| {
+                r == reference && b.after.get(n).is_none_or(|a| a.reference2.is_none())
+            })
             .map(|(n, _, t)| CreatedDocument {
                 number: n.clone(),
                 total: *t,
@@ -134,6 +169,7 @@ impl Accounting for FakeFortnox {
         let total = expected_totals(draft, Rounding::None).total;
         b.invoices
             .push((n.clone(), draft.external_reference.clone(), total));
+        b.after.entry(n.clone()).or_default().reference2 = draft.external_reference2.clone();
         if std::mem::take(&mut b.lose_next_invoice_answer) {
             return Err(timeout());
         }
@@ -237,6 +273,148 @@ impl Accounting for FakeFortnox {
             b.articles.push(draft.article_number.clone());
         }
         Ok(())
+    }
+    async fn invoice_status(&self, number: &str) -> Result<DocumentStatus, AccountingError> {
+        let b = self.call("GET", "/3/invoices")?;
+        let (booked, sent, _) = b.progress.get(number).cloned().unwrap_or_default();
+        let a = b.after.get(number).cloned().unwrap_or_default();
+        let total = b
+            .invoices
+            .iter()
+            .find(|i| i.0 == number)
+            .map(|i| i.2)
+            .unwrap_or_default();
+        Ok(DocumentStatus {
+            booked,
+            cancelled: a.cancelled,
+            sent,
+            credit_number: a.credit,
+            invoice_number: None,
+            total,
+        })
+    }
+    async fn order_status(&self, number: &str) -> Result<DocumentStatus, AccountingError> {
+        let b = self.call("GET", "/3/orders")?;
+        let a = b.after.get(number).cloned().unwrap_or_default();
+        let order = b.orders.iter().find(|o| o.0 == number);
+        Ok(DocumentStatus {
+            cancelled: a.cancelled,
+            invoice_number: order.and_then(|o| o.3.clone()),
+            total: order.map(|o| o.2).unwrap_or_default(),
+            ..DocumentStatus::default()
+        })
+    }
+    async fn update_invoice(
+        &self,
+        number: &str,
+        draft: &DocumentDraft,
+    ) -> Result<Updated, AccountingError> {
+        let status = self.invoice_status(number).await?;
+        if status.is_locked() {
+            return Ok(Updated::Locked(status));
+        }
+        let mut b = self.call("PUT", "/3/invoices")?;
+        let total = expected_totals(draft, Rounding::None).total;
+        if let Some(i) = b.invoices.iter_mut().find(|i| i.0 == number) {
+            i.2 = total;
+        }
+        let a = b.after.entry(number.to_owned()).or_default();
+        a.updates += 1;
+        if draft.external_reference2.is_some() {
+            a.reference2 = draft.external_reference2.clone();
+        }
+        Ok(Updated::Done(CreatedDocument {
+            number: number.to_owned(),
+            total,
+        }))
+    }
+    async fn update_order(
+        &self,
+        number: &str,
+        draft: &DocumentDraft,
+    ) -> Result<Updated, AccountingError> {
+        let status = self.order_status(number).await?;
+        if status.is_locked() {
+            return Ok(Updated::Locked(status));
+        }
+        let mut b = self.call("PUT", "/3/orders")?;
+        let total = expected_totals(draft, Rounding::None).total;
+        if let Some(o) = b.orders.iter_mut().find(|o| o.0 == number) {
+            o.2 = total;
+        }
+        b.after.entry(number.to_owned()).or_default().updates += 1;
+        Ok(Updated::Done(CreatedDocument {
+            number: number.to_owned(),
+            total,
+        }))
+    }
+    async fn add_order_rows(
+        &self,
+        number: &str,
+        draft: &DocumentDraft,
+    ) -> Result<Updated, AccountingError> {
+        let status = self.order_status(number).await?;
+        if status.is_locked() {
+            return Ok(Updated::Locked(status));
+        }
+        let mut b = self.call("PUT", "/3/orders")?;
+        let added = expected_totals(draft, Rounding::None).total;
+        let mut total = added;
+        if let Some(o) = b.orders.iter_mut().find(|o| o.0 == number) {
+            o.2 += added;
+            total = o.2;
+        }
+        b.after.entry(number.to_owned()).or_default().updates += 1;
+        Ok(Updated::Done(CreatedDocument {
+            number: number.to_owned(),
+            total,
+        }))
+    }
+    async fn cancel_invoice(&self, number: &str) -> Result<(), AccountingError> {
+        let mut b = self.call("PUT", "/3/invoices/cancel")?;
+        if b.progress.get(number).is_some_and(|p| p.0) {
+            return Err(AccountingError::permanent("a booked invoice cannot be cancelled"));
+        }
+        b.after.entry(number.to_owned()).or_default().cancelled = true;
+        Ok(())
+    }
+    async fn cancel_order(&self, number: &str) -> Result<(), AccountingError> {
+        let mut b = self.call("PUT", "/3/orders/cancel")?;
+        b.after.entry(number.to_owned()).or_default().cancelled = true;
+        Ok(())
+    }
+    async fn credit_invoice(&self, number: &str) -> Result<String, AccountingError> {
+        let mut b = self.call("PUT", "/3/invoices/credit")?;
+        if b.after.get(number).is_some_and(|a| a.credit.is_some()) {
+            return Err(AccountingError::permanent("the invoice is already credited"));
+        }
+        let Some((_, reference, total)) = b.invoices.iter().find(|i| i.0 == number).cloned()
+        else {
+            return Err(AccountingError::permanent("no such invoice"));
+        };
+        let n = (b.invoices.len() + 1).to_string();
+        b.invoices.push((n.clone(), reference, -total));
+        b.after.entry(number.to_owned()).or_default().credit = Some(n.clone());
+        Ok(n)
+    }
+    async fn find_invoice_by_references(
+        &self,
+        reference1: &str,
+        reference2: &str,
+    ) -> Result<Option<CreatedDocument>, AccountingError> {
+        let b = self.call("GET", "/3/invoices")?;
+        Ok(b.invoices
+            .iter()
+            .find(|(n, r, _)| {
+                r == reference1
+                    && b.after
+                        .get(n)
+                        .is_some_and(|a| a.reference2.as_deref() == Some(reference2))
+            })
+            .map(|(n, _, t)| CreatedDocument {
+                number: n.clone(),
+                total: *t,
+            }))
     }
     fn take_calls(&self) -> Vec<ApiCall> {
         self.books

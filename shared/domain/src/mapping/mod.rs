@@ -191,6 +191,10 @@ pub struct DocumentDraft {
     pub your_reference: String,
     pub our_reference: Option<String>,
     pub external_reference: String,
+    /// `ExternalInvoiceReference2`: set on refund documents (`refund:{id}`), so every document
+    /// of an order shares reference 1 and a refund's credit is found by both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_reference2: Option<String>,
     pub remarks: Option<String>,
     pub customer_name: String,
     pub address1: String,
@@ -242,7 +246,32 @@ pub struct Mapped {
     pub settings_version: u32,
 }
 
+impl DocumentDraft {
+    /// The document date, when it is a valid `YYYY-MM-DD` (a refund's own date).
+    pub fn date_override(&mut self, date: &str) {
+        if valid_date(date) {
+            self.document_date = date.to_owned();
+        }
+    }
+}
+
 impl Mapped {
+    /// Turn the document into its credit: negative quantities (and row discounts), totals
+    /// recomputed, shop total negated. Shipping and fees must be rows (fields are dropped).
+    pub fn negate(&mut self, rounding: Rounding) {
+        for row in &mut self.document.rows {
+            row.quantity = -row.quantity;
+            row.discount = -row.discount;
+        }
+        self.document.freight = None;
+        self.document.administration_fee = None;
+        self.expected = expected_totals(&self.document, rounding);
+        self.shop_total = -self.shop_total;
+        self.lines_total = -self.lines_total;
+        self.rounding_row = self.rounding_row.map(|r| -r);
+        self.difference = self.expected.total - self.shop_total;
+    }
+
     /// Sets the Fortnox customer number once it is known.
     pub fn set_customer_number(&mut self, number: &str) {
         self.document.customer_number = number.to_owned();
@@ -418,6 +447,7 @@ pub fn map_order(
         our_reference: opt_text(order.references.created_by.as_deref(), 50)
             .or_else(|| settings.our_reference.clone()),
         external_reference: external_reference(tenant, &order.id),
+        external_reference2: None,
         remarks: remarks(order),
         customer_name: buyer_name(order),
         address1: text(&b.line1, 1024),

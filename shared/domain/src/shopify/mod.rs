@@ -396,4 +396,4 @@ pub fn parse_order(body: &[u8]) -> Result<Order, PlatformError> {
 mod lines;
 mod refund;
 
-pub use refund::{parse_refund, parse_refund_on_basis};
+pub use refund::{parse_refund, parse_refund_on_basis, refund_order_id};

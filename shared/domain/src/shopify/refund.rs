@@ -181,6 +181,12 @@ fn infer_prices_include_tax(parsed: &[Parsed]) -> bool {
     n == 0 || (tax - ore(on_top)).abs() > Decimal::new(n, 2)
 }
 
+/// The order a refund body belongs to (read before the stored order gives its VAT basis).
+pub fn refund_order_id(body: &[u8]) -> Result<crate::ids::OrderId, PlatformError> {
+    let w: WireRefund = decode(body_value(body, "refund")?)?;
+    order_id("order_id", w.order_id.as_ref())
+}
+
 /// Parse a refund body, judging the order's VAT basis from the refund itself (see
 /// [`parse_refund_on_basis`]; call that with the stored order's `prices_include_tax` when it
 /// is at hand, as the basis decides how shipping refunds are stated).

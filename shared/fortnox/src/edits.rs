@@ -1,0 +1,189 @@
+//! Rewriting the rows of an existing (unbooked) document with `RowId` semantics.
+//!
+//! Fortnox matches update rows by `RowId`; a row without one is new, and rows left out are
+//! deleted. Without any `RowId` in the body Fortnox falls back to matching by *position*, which
+//! merges a new row's fields onto whatever row stood there (a free-text row would keep the old
+//! row's article). So: a wanted row equal to an existing one is sent as `{"RowId": n}` alone
+//! (kept untouched), every other row in full; and when no row can be kept the caller first
+//! clears the rows (`[]`), then writes the new ones — correct under either matching rule.
+
+use crate::drafts::{invoice_row, order_row};
+use crate::models::{InvoiceRow, InvoiceRowWrite, OrderRow, OrderRowWrite};
+use fortsync_domain::mapping::DraftRow;
+use rust_decimal::Decimal;
+
+/// The fields a row is compared on.
+struct Shape<'a> {
+    article: Option<&'a str>,
+    description: Option<&'a str>,
+    quantity: Decimal,
+    price: Decimal,
+    discount: Decimal,
+    vat: Decimal,
+    account: Option<u32>,
+}
+
+fn same(a: &Shape<'_>, r: &DraftRow) -> bool {
+    a.article.filter(|s| !s.is_empty()) == r.article_number.as_deref()
+        && a.description == Some(r.description.as_str())
+        && a.quantity == r.quantity
+        && a.price == r.price
+        && a.discount == r.discount
+        && a.vat == r.vat
+        && a.account == Some(r.account)
+}
+
+/// For each wanted row, the `RowId` of an unused equal existing row.
+fn keep(existing: &[(Option<u64>, Shape<'_>)], wanted: &[DraftRow]) -> Vec<Option<u64>> {
+    let mut used = vec![false; existing.len()];
+    wanted
+        .iter()
+        .map(|w| {
+            let hit = existing
+                .iter()
+                .enumerate()
+                .find(|(i, (id, shape))| !used[*i] && id.is_some() && same(shape, w));
+            hit.and_then(|(i, (id, _))| {
+                used[i] = true;
+                *id
+            })
+        })
+        .collect()
+}
+
+/// The update rows, and whether any existing row is kept (if not, clear the rows first).
+pub fn invoice_rows(existing: &[InvoiceRow], wanted: &[DraftRow]) -> (Vec<InvoiceRowWrite>, bool) {
+    let shapes: Vec<_> = existing
+        .iter()
+        .map(|e| {
+            let shape = Shape {
+                article: e.article_number.as_deref(),
+                description: e.description.as_deref(),
+                quantity: e.delivered_quantity,
+                price: e.price,
+                discount: e.discount,
+                vat: e.vat,
+                account: e.account_number,
+            };
+            (e.row_id, shape)
+        })
+        .collect();
+    let ids = keep(&shapes, wanted);
+    let kept = ids.iter().any(Option::is_some);
+    let rows = wanted
+        .iter()
+        .zip(ids)
+        .map(|(w, id)| match id {
+            Some(row_id) => InvoiceRowWrite {
+                row_id: Some(row_id),
+                ..InvoiceRowWrite::default()
+            },
+            None => invoice_row(w),
+        })
+        .collect();
+    (rows, kept)
+}
+
+/// [`invoice_rows`] for orders (quantities compared as ordered).
+pub fn order_rows(existing: &[OrderRow], wanted: &[DraftRow]) -> (Vec<OrderRowWrite>, bool) {
+    let shapes: Vec<_> = existing
+        .iter()
+        .map(|e| {
+            let shape = Shape {
+                article: e.article_number.as_deref(),
+                description: e.description.as_deref(),
+                quantity: e.ordered_quantity,
+                price: e.price,
+                discount: e.discount,
+                vat: e.vat,
+                account: e.account_number,
+            };
+            (e.row_id, shape)
+        })
+        .collect();
+    let ids = keep(&shapes, wanted);
+    let kept = ids.iter().any(Option::is_some);
+    let rows = wanted
+        .iter()
+        .zip(ids)
+        .map(|(w, id)| match id {
+            Some(row_id) => OrderRowWrite {
+                row_id: Some(row_id),
+                ..OrderRowWrite::default()
+            },
+            None => order_row(w),
+        })
+        .collect();
+    (rows, kept)
+}
+
+/// Every existing order row kept as it is, then `added` (e.g. a refund's negative rows).
+pub fn order_rows_plus(existing: &[OrderRow], added: &[DraftRow]) -> Vec<OrderRowWrite> {
+    existing
+        .iter()
+        .filter_map(|e| e.row_id)
+        .map(|row_id| OrderRowWrite {
+            row_id: Some(row_id),
+            ..OrderRowWrite::default()
+        })
+        .chain(added.iter().map(order_row))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fortsync_domain::mapping::RowKind;
+    use rust_decimal_macros::dec;
+
+    fn draft(desc: &str, qty: Decimal) -> DraftRow {
+        DraftRow {
+            kind: RowKind::Article,
+            article_number: Some("A1".into()),
+            description: desc.into(),
+            quantity: qty,
+            price: dec!(100),
+            discount: Decimal::ZERO,
+            vat: dec!(25),
+            account: 3001,
+        }
+    }
+
+    fn existing(id: u64, desc: &str, qty: Decimal) -> InvoiceRow {
+        let json = serde_json::json!({
+            "RowId": id, "ArticleNumber": "A1", "Description": desc,
+            "DeliveredQuantity": qty.to_string(), "Price": 100, "Discount": 0, "VAT": 25,
+            "AccountNumber": 3001
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn unchanged_rows_are_kept_by_row_id_and_changed_ones_sent_in_full() {
+        let old = [existing(7, "Tröja", dec!(2)), existing(8, "Mössa", dec!(1))];
+        let wanted = [draft("Tröja", dec!(2)), draft("Mössa", dec!(3))];
+        let (rows, kept) = invoice_rows(&old, &wanted);
+        assert!(kept);
+        assert_eq!(rows[0].row_id, Some(7));
+        assert_eq!(rows[0].description, None, "kept rows carry only their RowId");
+        assert_eq!(rows[1].row_id, None);
+        assert_eq!(rows[1].delivered_quantity, Some(dec!(3)));
+    }
+
+    #[test]
+    fn an_existing_row_is_kept_at_most_once() {
+        let old = [existing(7, "Tröja", dec!(1))];
+        let wanted = [draft("Tröja", dec!(1)), draft("Tröja", dec!(1))];
+        let (rows, _) = invoice_rows(&old, &wanted);
+        assert_eq!(rows[0].row_id, Some(7));
+        assert_eq!(rows[1].row_id, None);
+    }
+
+    #[test]
+    fn nothing_kept_tells_the_caller_to_clear_first() {
+        let old = [existing(7, "Tröja", dec!(1))];
+        let (rows, kept) = invoice_rows(&old, &[draft("Byxa", dec!(1))]);
+        assert!(!kept);
+        assert_eq!(rows.len(), 1);
+    }
+}
