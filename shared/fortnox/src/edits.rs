@@ -4,11 +4,13 @@
 //! deleted. Without any `RowId` in the body Fortnox falls back to matching by *position*, which
 //! merges a new row's fields onto whatever row stood there (a free-text row would keep the old
 //! row's article). So: a wanted row equal to an existing one is sent as `{"RowId": n}` alone
-//! (kept untouched), every other row in full; and when no row can be kept the caller first
-//! clears the rows (`[]`), then writes the new ones — correct under either matching rule.
+//! (kept untouched), every other row in full. When no row is equal, one new row is written onto
+//! an existing row with the same article (every field sent, the discount too), which keeps the
+//! body in `RowId` mode; only when no article matches either does the caller first clear the
+//! rows (`[]`) and then write the new ones — correct under either matching rule.
 
 use crate::drafts::{invoice_row, order_row};
-use crate::models::{InvoiceRow, InvoiceRowWrite, OrderRow, OrderRowWrite};
+use crate::models::{DiscountType, InvoiceRow, InvoiceRowWrite, OrderRow, OrderRowWrite};
 use fortsync_domain::mapping::DraftRow;
 use rust_decimal::Decimal;
 
@@ -70,18 +72,43 @@ pub fn invoice_rows(existing: &[InvoiceRow], wanted: &[DraftRow]) -> (Vec<Invoic
         .collect();
     let ids = keep(&shapes, wanted);
     let kept = ids.iter().any(Option::is_some);
-    let rows = wanted
+    let mut rows: Vec<InvoiceRowWrite> = wanted
         .iter()
-        .zip(ids)
+        .zip(&ids)
         .map(|(w, id)| match id {
             Some(row_id) => InvoiceRowWrite {
-                row_id: Some(row_id),
+                row_id: Some(*row_id),
                 ..InvoiceRowWrite::default()
             },
             None => invoice_row(w),
         })
         .collect();
-    (rows, kept)
+    if kept {
+        return (rows, true);
+    }
+    match rebind(&shapes, wanted) {
+        Some((j, row_id)) => {
+            let row = &mut rows[j];
+            row.row_id = Some(row_id);
+            row.discount = Some(wanted[j].discount);
+            row.discount_type = Some(DiscountType::Amount);
+            (rows, true)
+        }
+        None => (rows, false),
+    }
+}
+
+/// A wanted row and an existing row with the same article, to rewrite in place.
+fn rebind(existing: &[(Option<u64>, Shape<'_>)], wanted: &[DraftRow]) -> Option<(usize, u64)> {
+    wanted.iter().enumerate().find_map(|(j, w)| {
+        existing.iter().find_map(|(id, shape)| {
+            let article = shape.article.filter(|s| !s.is_empty());
+            (article == w.article_number.as_deref())
+                .then_some(*id)
+                .flatten()
+                .map(|id| (j, id))
+        })
+    })
 }
 
 /// [`invoice_rows`] for orders (quantities compared as ordered).
@@ -103,18 +130,30 @@ pub fn order_rows(existing: &[OrderRow], wanted: &[DraftRow]) -> (Vec<OrderRowWr
         .collect();
     let ids = keep(&shapes, wanted);
     let kept = ids.iter().any(Option::is_some);
-    let rows = wanted
+    let mut rows: Vec<OrderRowWrite> = wanted
         .iter()
-        .zip(ids)
+        .zip(&ids)
         .map(|(w, id)| match id {
             Some(row_id) => OrderRowWrite {
-                row_id: Some(row_id),
+                row_id: Some(*row_id),
                 ..OrderRowWrite::default()
             },
             None => order_row(w),
         })
         .collect();
-    (rows, kept)
+    if kept {
+        return (rows, true);
+    }
+    match rebind(&shapes, wanted) {
+        Some((j, row_id)) => {
+            let row = &mut rows[j];
+            row.row_id = Some(row_id);
+            row.discount = Some(wanted[j].discount);
+            row.discount_type = Some(DiscountType::Amount);
+            (rows, true)
+        }
+        None => (rows, false),
+    }
 }
 
 /// Every existing order row kept as it is, then `added` (e.g. a refund's negative rows).
@@ -180,10 +219,22 @@ mod tests {
     }
 
     #[test]
-    fn nothing_kept_tells_the_caller_to_clear_first() {
+    fn with_nothing_equal_a_row_of_the_same_article_is_rewritten_in_place() {
         let old = [existing(7, "Tröja", dec!(1))];
         let (rows, kept) = invoice_rows(&old, &[draft("Byxa", dec!(1))]);
+        assert!(kept);
+        assert_eq!(rows[0].row_id, Some(7));
+        assert_eq!(rows[0].description.as_deref(), Some("Byxa"));
+        assert_eq!(rows[0].discount, Some(Decimal::ZERO), "an old discount must not survive");
+    }
+
+    #[test]
+    fn with_no_article_in_common_the_caller_clears_first() {
+        let old = [existing(7, "Tröja", dec!(1))];
+        let mut free = draft("Presentkort", dec!(1));
+        free.article_number = None;
+        let (rows, kept) = invoice_rows(&old, &[free]);
         assert!(!kept);
-        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].row_id, None);
     }
 }

@@ -14,12 +14,14 @@ pub mod api;
 pub mod client;
 pub mod codes;
 pub mod drafts;
+pub mod edits;
 pub mod error;
 pub mod models;
 pub mod oauth;
 pub mod session;
 pub mod throttle;
 pub mod tokens;
+pub mod topics;
 pub mod wire;
 
 pub use client::{FortnoxClient, RetryPolicy};

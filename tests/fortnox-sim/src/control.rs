@@ -2,7 +2,7 @@
 //! `SimHandle` methods, for the standalone binary and for tests in other processes.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -15,6 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::clock::fmt_date;
 use crate::config::{AppConfig, Rounding};
 use crate::errors::ApiError;
+use crate::events::TOPICS;
 use crate::faults::Fault;
 use crate::resources::documents::{Kind, parse_input};
 use crate::resources::{Ctx, articles, customers, invoices, orders, payments, prices, warehouse};
@@ -39,6 +40,10 @@ pub(crate) fn router() -> Router<SimState> {
         )
         .route("/requests", get(requests))
         .route("/stats", get(stats))
+        .route("/events", get(list_events).post(add_event))
+        .route("/topics/duplicate", post(duplicate_events))
+        .route("/topics/drop", post(drop_connections))
+        .route("/topics/connections", get(topic_connections))
 }
 
 fn bad(message: impl Into<String>) -> Response {
@@ -350,4 +355,64 @@ async fn requests(State(st): State<SimState>) -> Response {
 
 async fn stats(State(st): State<SimState>) -> Response {
     Json(st.stats()).into_response()
+}
+
+#[derive(Deserialize)]
+struct EventFilter {
+    #[serde(default)]
+    topic: Option<String>,
+    #[serde(default)]
+    tenant_id: Option<u64>,
+}
+
+async fn list_events(State(st): State<SimState>, Query(f): Query<EventFilter>) -> Response {
+    let events: Vec<_> = st
+        .topic_events(f.topic.as_deref())
+        .into_iter()
+        .filter(|e| f.tenant_id.is_none_or(|t| t == e.tenant_id))
+        .collect();
+    Json(events).into_response()
+}
+
+#[derive(Deserialize)]
+struct NewEvent {
+    topic: String,
+    #[serde(rename = "type")]
+    event_type: String,
+    tenant_id: u64,
+    entity_id: String,
+}
+
+async fn add_event(State(st): State<SimState>, b: Body<NewEvent>) -> Response {
+    let e = body!(b);
+    if !TOPICS.contains(&e.topic.as_str()) {
+        return bad(format!("unknown topic {}; use one of {TOPICS:?}", e.topic));
+    }
+    let event = st.emit_event(&e.topic, &e.event_type, e.tenant_id, &e.entity_id);
+    (StatusCode::CREATED, Json(event)).into_response()
+}
+
+#[derive(Deserialize)]
+struct Duplicate {
+    count: usize,
+}
+
+async fn duplicate_events(State(st): State<SimState>, b: Body<Duplicate>) -> Response {
+    let d = body!(b);
+    Json(json!({"connections": st.duplicate_events(d.count)})).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct DropRequest {
+    #[serde(default)]
+    graceful: bool,
+}
+
+async fn drop_connections(State(st): State<SimState>, b: Option<Json<DropRequest>>) -> Response {
+    let graceful = b.map(|Json(d)| d.graceful).unwrap_or_default();
+    Json(json!({"connections": st.drop_connections(graceful)})).into_response()
+}
+
+async fn topic_connections(State(st): State<SimState>) -> Response {
+    Json(st.topic_connections()).into_response()
 }

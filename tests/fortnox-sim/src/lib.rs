@@ -4,13 +4,15 @@
 //!
 //! Behaviour follows `docs/fortnox-api.md`; choices where Fortnox is unverified are documented
 //! in the module that implements them (`tokens` for the refresh race policy, `compute` for
-//! totals, `lists` for paging and `lastmodified`, `errors` for the codes).
+//! totals, `lists` for paging and `lastmodified`, `errors` for the codes, `events` and `topics`
+//! for the WebSocket topics endpoint `/topics-v1`).
 
 #![recursion_limit = "256"]
 
 pub mod compute;
 pub mod config;
 pub mod errors;
+pub mod events;
 pub mod faults;
 pub mod log;
 pub mod tokens;
@@ -25,6 +27,7 @@ mod ratelimit;
 mod resources;
 mod server;
 mod state;
+mod topics;
 mod validate;
 
 use std::net::SocketAddr;
@@ -40,6 +43,7 @@ pub use bearer::AuthInfo;
 pub use config::{AppConfig, Rounding, SimConfig};
 pub use control::{SEED_KINDS, SeedError};
 pub use errors::ApiError;
+pub use events::{ConnectionInfo, TopicEvent};
 pub use faults::Fault;
 pub use log::LoggedRequest;
 pub use state::SimState;
@@ -65,15 +69,18 @@ Walk the OAuth code flow with curl (default app demo-client / demo-secret):
 Shortcuts: POST BASE/__sim/tenants {\"company_name\":\"Demo AB\"} and
 POST BASE/__sim/tokens {\"client_id\":\"demo-client\",\"tenant_id\":ID,\"scopes\":[\"customer\"]}.
 Control API: /__sim/reset, tenants, tokens, apps, consent, service-consents, seed/{kind},
-clock, faults, requests, stats.
+clock, faults, requests, stats, events, topics/{duplicate,drop,connections}.
+
+WebSocket topics: ws://HOST/topics-v1 (add-tenants-v1, add-topics-v1, subscribe-v1).
 ";
 
 async fn help(axum::extract::State(st): axum::extract::State<SimState>) -> String {
     HELP.replace("BASE", &st.base_url())
 }
 
-/// The complete app: OAuth, `/3`, `/api/warehouse` and `/__sim`, with logging and fault
-/// injection. Connection drops need [`serve`]; under other servers a dropped request aborts the
+/// The complete app: OAuth, `/3`, `/api/warehouse`, the WebSocket `/topics-v1` and `/__sim`,
+/// with logging and fault injection. Connection drops and WebSocket upgrades need [`serve`] (or
+/// another server with upgrades enabled); under other servers a dropped request aborts the
 /// response body instead.
 pub fn router(state: SimState) -> Router {
     let api = resources::router().layer(from_fn_with_state(state.clone(), bearer::guard));
@@ -82,6 +89,7 @@ pub fn router(state: SimState) -> Router {
         .route("/oauth-v1/auth", get(oauth::authorize))
         .route("/oauth-v1/token", post(oauth::token))
         .route("/oauth-v1/revoke", post(oauth::revoke))
+        .route("/topics-v1", get(topics::upgrade))
         .nest("/__sim", control::router())
         .merge(api)
         .route_layer(from_fn(log::matched_route))
@@ -206,7 +214,38 @@ impl SimHandle {
     ) -> Result<Vec<Value>, SeedError> {
         self.state.seed(kind, tenant_id, records)
     }
-    /// Back to a fresh simulator (no tenants, tokens, faults, log; real-time clock).
+    /// `ws://127.0.0.1:PORT/topics-v1`, the WebSocket topics endpoint.
+    pub fn topics_url(&self) -> String {
+        format!("ws://{}/topics-v1", self.addr)
+    }
+    /// Stored events of `topic` (every topic when None), oldest first per topic.
+    pub fn topic_events(&self, topic: Option<&str>) -> Vec<TopicEvent> {
+        self.state.topic_events(topic)
+    }
+    /// Appends an event as if Fortnox had emitted it (see `events` for offsets).
+    pub fn emit_event(
+        &self,
+        topic: &str,
+        event_type: &str,
+        tenant_id: u64,
+        entity_id: &str,
+    ) -> TopicEvent {
+        self.state
+            .emit_event(topic, event_type, tenant_id, entity_id)
+    }
+    /// Every live WebSocket connection re-sends its last `count` delivered events.
+    pub fn duplicate_events(&self, count: usize) -> usize {
+        self.state.duplicate_events(count)
+    }
+    /// Closes every live WebSocket connection (without a close frame unless `graceful`).
+    pub fn drop_connections(&self, graceful: bool) -> usize {
+        self.state.drop_connections(graceful)
+    }
+    /// Live WebSocket connections with their tenants, topics and subscription state.
+    pub fn topic_connections(&self) -> Vec<ConnectionInfo> {
+        self.state.topic_connections()
+    }
+    /// Back to a fresh simulator (no tenants, tokens, faults, log, events; real-time clock).
     pub fn reset(&self) {
         self.state.reset()
     }

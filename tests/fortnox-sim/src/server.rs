@@ -32,8 +32,10 @@ pub(crate) async fn serve(listener: TcpListener, app: Router) {
                 req.extensions_mut().insert(ConnDrop(signal.clone()));
                 app.clone().oneshot(req.map(Body::new))
             });
+            // `with_upgrades`: the WebSocket endpoint `/topics-v1` takes over the connection.
             let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service);
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
             tokio::select! {
                 result = conn => {
                     if let Err(e) = result {

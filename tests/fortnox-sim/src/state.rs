@@ -11,6 +11,7 @@ use crate::clock::{Clock, fmt_date};
 use crate::config::{AppConfig, Rounding, SimConfig};
 use crate::envelope::{Obj, num};
 use crate::errors::{ApiError, ApiResult, code};
+use crate::events::{ConnectionInfo, EventBus, Signal, TopicEvent};
 use crate::faults::Fault;
 use crate::log::LoggedRequest;
 use crate::ratelimit::RateLimiter;
@@ -312,6 +313,9 @@ pub(crate) struct Inner {
     pub config: SimConfig,
     pub base_url: RwLock<String>,
     pub world: Mutex<World>,
+    /// Event log of the WebSocket topics; its own lock, always taken after (never while
+    /// waiting for) the world's.
+    pub events: Arc<EventBus>,
 }
 
 /// Shared simulator state. Cheap to clone; all clones see the same world.
@@ -325,6 +329,7 @@ impl SimState {
             config,
             base_url: RwLock::new("http://127.0.0.1".into()),
             world: Mutex::new(world),
+            events: Arc::new(EventBus::new()),
         }))
     }
 
@@ -523,8 +528,46 @@ impl SimState {
         crate::control::seed_records(self, kind, tenant_id, records)
     }
 
-    /// Back to the state right after start: no tenants, tokens, faults or log; clock real time.
+    /// Back to the state right after start: no tenants, tokens, faults, log or events; clock
+    /// real time; WebSocket connections closed.
     pub fn reset(&self) {
         *self.lock() = World::new(&self.0.config);
+        self.0.events.reset();
+    }
+
+    /// Stored events of `topic` (every topic when None), oldest first.
+    pub fn topic_events(&self, topic: Option<&str>) -> Vec<TopicEvent> {
+        self.0.events.all(topic)
+    }
+
+    /// Appends an event as if Fortnox had emitted it (timestamp: the simulator clock).
+    pub fn emit_event(
+        &self,
+        topic: &str,
+        event_type: &str,
+        tenant_id: u64,
+        entity_id: &str,
+    ) -> TopicEvent {
+        let now = self.now();
+        self.0
+            .events
+            .emit(topic, event_type, tenant_id, entity_id, now)
+    }
+
+    /// Every live WebSocket connection re-sends the last `count` events it delivered
+    /// (at-least-once duplicates); returns the number of connections told.
+    pub fn duplicate_events(&self, count: usize) -> usize {
+        self.0.events.signal(Signal::Duplicate(count))
+    }
+
+    /// Closes every live WebSocket connection (abruptly, or with a close frame when
+    /// `graceful`); returns the number of connections told.
+    pub fn drop_connections(&self, graceful: bool) -> usize {
+        self.0.events.signal(Signal::Drop { graceful })
+    }
+
+    /// The live WebSocket connections and what they registered.
+    pub fn topic_connections(&self) -> Vec<ConnectionInfo> {
+        self.0.events.connections()
     }
 }

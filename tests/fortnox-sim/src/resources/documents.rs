@@ -6,9 +6,10 @@
 //!   makes a text row without account. VAT must be 25, 12, 6 or 0 (2003115).
 //! - `Country` / `DeliveryCountry` are country *names*: "Sverige" or an English name;
 //!   "Sweden"/"SE" → 400 code 2000586 "Ogiltigt land: Sweden".
-//! - Rows on update: a row with `RowId` updates that row; a row without it is merged onto the
-//!   existing row at the same position (Fortnox's positional matching), else it is new; rows left
-//!   out are deleted; all `RowId`s are regenerated on every update.
+//! - Rows on update: a row with `RowId` updates that row (`{"RowId": n}` alone keeps it); when
+//!   the body has any `RowId`, a row without one is new; when it has none, a row is merged onto
+//!   the existing row at the same position (Fortnox's positional matching), else it is new; rows
+//!   left out are deleted; all `RowId`s are regenerated on every update.
 //! - Quantities (`DeliveredQuantity`, `OrderedQuantity`) are emitted as strings ("2.00") like
 //!   Fortnox; money as JSON numbers with two decimals.
 //! - Order totals use `OrderedQuantity`; invoice totals `DeliveredQuantity`.
@@ -387,6 +388,9 @@ fn build_rows(
     let pricelist = str_of(doc, "PriceList").unwrap_or("A").to_string();
     let qkey = kind.qty_key();
     let mut out = Vec::with_capacity(incoming.len());
+    // With any RowId in the body rows are matched by id and a row without one is new; without
+    // any, Fortnox matches rows by position.
+    let by_id = incoming.iter().any(|r| r.get("RowId").is_some());
     for (i, inc) in incoming.into_iter().enumerate() {
         let mut row: Obj = match dec(inc.get("RowId")) {
             Some(id) => existing
@@ -395,6 +399,7 @@ fn build_rows(
                 .find(|r| dec(r.get("RowId")) == Some(id))
                 .cloned()
                 .ok_or_else(|| ApiError::invalid("RowId", &id.to_string()))?,
+            None if by_id => Obj::default(),
             None => existing
                 .get(i)
                 .and_then(Value::as_object)
@@ -664,6 +669,9 @@ pub(crate) fn create(
     let doc = full(kind.fields(), doc);
     stock_effect(kind, t, &doc, Decimal::ONE, ctx);
     kind.store(t).insert(number, Record::new(doc, ctx.now));
+    if kind == Kind::Invoice {
+        ctx.invoice_event(t.id, crate::events::kind::INVOICE_CREATED, number);
+    }
     Ok(number)
 }
 

@@ -8,6 +8,9 @@
 //!   leaves the original's `Balance` unchanged (Fortnox behaviour unverified).
 //! - Unset references are `"0"` as in Fortnox (`CreditInvoiceReference`, `OrderReference`).
 //! - `email` and `externalprint` set `Sent`.
+//! - Changes feed the `invoices` WebSocket topic (`crate::events`): created (also for credit
+//!   notes and invoices made from orders), updated (PUT, credit of the original, email,
+//!   externalprint), bookkeep, cancelled.
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -24,6 +27,7 @@ use crate::bearer::AuthInfo;
 use crate::clock::{fmt_date, parse_date};
 use crate::envelope::{self, Obj, bool_of, dec_or_zero, str_of};
 use crate::errors::{ApiError, ApiResult, code};
+use crate::events::kind;
 use crate::lists::{self, ListParams, ListSpec, bool_param_matches, contains_ci, text};
 use crate::state::{SimState, Tenant};
 use crate::validate::parse_body;
@@ -190,7 +194,9 @@ fn update(t: &mut Tenant, ctx: &Ctx, number: u64, input: DocInput) -> ApiResult<
             "Fakturan är makulerad och kan inte ändras.",
         ));
     }
-    documents::update(KIND, t, ctx, number, input)
+    documents::update(KIND, t, ctx, number, input)?;
+    ctx.invoice_event(t.id, kind::INVOICE_UPDATED, number);
+    Ok(())
 }
 
 fn bookkeep(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
@@ -224,6 +230,7 @@ fn bookkeep(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
             ("VoucherYear", json!(year)),
         ],
     );
+    ctx.invoice_event(t.id, kind::INVOICE_BOOKKEEP, number);
     Ok(())
 }
 
@@ -244,6 +251,7 @@ fn cancel(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
     }
     documents::stock_effect(KIND, t, &inv, -Decimal::ONE, ctx);
     set_fields(t, ctx, number, &[("Cancelled", json!(true))]);
+    ctx.invoice_event(t.id, kind::INVOICE_CANCELLED, number);
     Ok(())
 }
 
@@ -295,6 +303,7 @@ fn credit(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
         number,
         &[("CreditInvoiceReference", json!(credit_no.to_string()))],
     );
+    ctx.invoice_event(t.id, kind::INVOICE_UPDATED, number);
     Ok(())
 }
 
@@ -306,6 +315,7 @@ fn mark_sent(t: &mut Tenant, ctx: &Ctx, number: u64) -> ApiResult<()> {
     if !bool_of(&inv, "Sent") {
         set_fields(t, ctx, number, &[("Sent", json!(true))]);
     }
+    ctx.invoice_event(t.id, kind::INVOICE_UPDATED, number);
     Ok(())
 }
 

@@ -12,6 +12,8 @@ pub mod payments;
 pub mod prices;
 pub mod warehouse;
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,6 +23,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::envelope::{Obj, url};
 use crate::errors::ApiError;
+use crate::events::EventBus;
 use crate::state::{SimState, World};
 use crate::validate::Fields;
 
@@ -124,12 +127,13 @@ async fn no_such_route() -> Response {
     ApiError::new(StatusCode::NOT_FOUND, 2000762, "No such route").into_response()
 }
 
-/// Time facts a handler needs, read once under the lock.
+/// Time facts a handler needs, read once under the lock, and the event log its changes feed.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
     pub now: OffsetDateTime,
     pub today: Date,
     pub base: String,
+    pub events: Arc<EventBus>,
 }
 
 impl Ctx {
@@ -138,7 +142,19 @@ impl Ctx {
             now: w.clock.now(),
             today: w.clock.today(),
             base: st.base_url(),
+            events: st.0.events.clone(),
         }
+    }
+
+    /// Appends an event of `tenant` to the `invoices` topic (see `crate::events`).
+    pub fn invoice_event(&self, tenant: u64, event_type: &str, entity_id: u64) {
+        self.events.emit(
+            "invoices",
+            event_type,
+            tenant,
+            &entity_id.to_string(),
+            self.now,
+        );
     }
 }
 

@@ -2,6 +2,10 @@
 //! `WriteOffs[].Amount`; when the balance reaches 0 the invoice's `FinalPayDate` is the latest
 //! payment date. Unbooked payments can be changed or deleted (restoring the balance); booked
 //! ones cannot. `invoicenumber` filters exactly (not by substring).
+//!
+//! Bookkeeping and deleting a payment feed the `invoices` WebSocket topic
+//! (`invoicepayment-bookkeep-v1`, `invoicepayment-deleted-v1`, entityId = `Number`); creating
+//! or changing one emits nothing (`crate::events`).
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -17,6 +21,7 @@ use crate::bearer::AuthInfo;
 use crate::clock::{fmt_date, parse_date};
 use crate::envelope::{self, Obj, bool_of, dec, dec_or_zero, money, num, num_str, str_of};
 use crate::errors::{ApiError, ApiResult, code};
+use crate::events::kind;
 use crate::lists::{self, ListSpec};
 use crate::state::{Record, SimState, Tenant};
 use crate::validate::{F, Fields, normalize, parse_body};
@@ -390,6 +395,7 @@ pub(crate) async fn delete_handler(
         .unwrap_or_default();
     t.payments.remove(&number);
     recalc_balance(t, invoice, &ctx);
+    ctx.invoice_event(t.id, kind::PAYMENT_DELETED, number);
     Ok(envelope::no_content())
 }
 
@@ -426,5 +432,6 @@ pub(crate) async fn bookkeep(
         r.data.insert("VoucherYear".into(), json!(year));
         r.modified = ctx.now;
     }
+    ctx.invoice_event(t.id, kind::PAYMENT_BOOKKEEP, number);
     Ok(envelope::ok("InvoicePayment", render(&ctx, t, number)?))
 }
