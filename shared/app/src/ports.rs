@@ -324,7 +324,10 @@ pub struct DocumentStatus {
 impl DocumentStatus {
     /// Fortnox no longer lets the document's rows change.
     pub fn is_locked(&self) -> bool {
-        self.booked || self.cancelled || self.credit_number.is_some() || self.invoice_number.is_some()
+        self.booked
+            || self.cancelled
+            || self.credit_number.is_some()
+            || self.invoice_number.is_some()
     }
 }
 

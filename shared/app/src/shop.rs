@@ -160,8 +160,7 @@ pub trait Shop: Send + Sync {
         modified_after: Option<&str>,
         cursor: Option<&str>,
     ) -> Result<Page<ShopCustomer>, ShopError>;
-    async fn find_customer_by_email(&self, email: &str)
-    -> Result<Option<ShopCustomer>, ShopError>;
+    async fn find_customer_by_email(&self, email: &str) -> Result<Option<ShopCustomer>, ShopError>;
     async fn update_customer(&self, id: &str, patch: &CustomerPatch) -> Result<(), ShopError>;
     async fn create_customer(&self, patch: &CustomerPatch) -> Result<ShopCustomer, ShopError>;
     /// Key → value on the customer (Shopify metafields in namespace `fortsync`, WooCommerce

@@ -109,7 +109,10 @@ pub fn refund_order(order: &Order, refund: &Refund) -> (Order, Vec<String>) {
     credit.cancelled = false;
     credit.note = Some(match refund.note.as_deref().map(str::trim) {
         Some(reason) if !reason.is_empty() => {
-            format!("Återbetalning {} av order {}: {reason}", refund.id, order.number)
+            format!(
+                "Återbetalning {} av order {}: {reason}",
+                refund.id, order.number
+            )
         }
         _ => format!("Återbetalning {} av order {}", refund.id, order.number),
     });
@@ -318,8 +321,16 @@ mod tests {
             )
             .unwrap();
             let vats: Vec<Decimal> = m.document.rows.iter().map(|r| r.vat).collect();
-            assert!(vats.contains(&dec!(25)) && vats.contains(&dec!(6)), "{vats:?}");
-            assert_eq!(m.expected.total, dec!(-106), "incl {incl}: {:?}", m.document.rows);
+            assert!(
+                vats.contains(&dec!(25)) && vats.contains(&dec!(6)),
+                "{vats:?}"
+            );
+            assert_eq!(
+                m.expected.total,
+                dec!(-106),
+                "incl {incl}: {:?}",
+                m.document.rows
+            );
             assert!(m.warnings.iter().any(|w| w.contains("pro rata")));
         }
     }

@@ -6,9 +6,7 @@
 use crate::countries;
 use crate::ids::OrderId;
 use crate::money::{lenient, ore};
-use crate::order::{
-    Address, Charge, Customer, CustomerKind, Order, OrderLine, Platform, Refund,
-};
+use crate::order::{Address, Charge, Customer, CustomerKind, Order, OrderLine, Platform, Refund};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use thiserror::Error;

@@ -4,8 +4,8 @@
 //! up by its external reference before writing again.
 
 use crate::ErrorClass;
-use crate::ids::{OrderId, TenantId};
 use crate::followup::RefundRecord;
+use crate::ids::{OrderId, TenantId};
 use crate::order::Order;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,10 @@ impl OrderState {
     /// The document step is behind this order (follow-ups, see [`OrderRecord::next_step`],
     /// may still be open).
     pub fn is_done(self) -> bool {
-        matches!(self, Self::DocumentCreated | Self::Skipped | Self::Cancelled)
+        matches!(
+            self,
+            Self::DocumentCreated | Self::Skipped | Self::Cancelled
+        )
     }
 
     /// Allowed transitions. `Failed` can be left only by a replay, which restarts at
@@ -73,13 +76,21 @@ impl OrderState {
                 | (Failed, Received)
                 | (Received | CustomerReady | Failed, Cancelled)
                 | (
-                    Received | CustomerReady | DocumentPending | Finishing | DocumentCreated
+                    Received
+                        | CustomerReady
+                        | DocumentPending
+                        | Finishing
+                        | DocumentCreated
                         | Skipped,
                     Parked
                 )
                 | (
                     Parked,
-                    Received | CustomerReady | DocumentPending | Finishing | DocumentCreated
+                    Received
+                        | CustomerReady
+                        | DocumentPending
+                        | Finishing
+                        | DocumentCreated
                         | Skipped
                 )
         )
@@ -377,7 +388,11 @@ mod tests {
         r.order.cancelled = true;
         assert_eq!(r.next_step(), NextStep::CancelDocument);
         r.cancel_done = true;
-        assert_eq!(r.next_step(), NextStep::Refund, "no edit of a cancelled order");
+        assert_eq!(
+            r.next_step(),
+            NextStep::Refund,
+            "no edit of a cancelled order"
+        );
         r.refunds[0].state = RefundState::Done;
         assert_eq!(r.next_step(), NextStep::Done);
     }

@@ -204,7 +204,10 @@ mod tests {
         let (rows, kept) = invoice_rows(&old, &wanted);
         assert!(kept);
         assert_eq!(rows[0].row_id, Some(7));
-        assert_eq!(rows[0].description, None, "kept rows carry only their RowId");
+        assert_eq!(
+            rows[0].description, None,
+            "kept rows carry only their RowId"
+        );
         assert_eq!(rows[1].row_id, None);
         assert_eq!(rows[1].delivered_quantity, Some(dec!(3)));
     }
@@ -225,7 +228,11 @@ mod tests {
         assert!(kept);
         assert_eq!(rows[0].row_id, Some(7));
         assert_eq!(rows[0].description.as_deref(), Some("Byxa"));
-        assert_eq!(rows[0].discount, Some(Decimal::ZERO), "an old discount must not survive");
+        assert_eq!(
+            rows[0].discount,
+            Some(Decimal::ZERO),
+            "an old discount must not survive"
+        );
     }
 
     #[test]

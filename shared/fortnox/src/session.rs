@@ -3,8 +3,8 @@
 
 use crate::client::{FortnoxClient, RetryPolicy};
 use crate::drafts;
-use crate::error::FortnoxError;
 use crate::edits;
+use crate::error::FortnoxError;
 use crate::models::{Invoice, InvoicePaymentWrite, InvoiceWrite, Order, OrderWrite};
 use crate::throttle::Throttle;
 use crate::tokens::TokenManager;
@@ -13,12 +13,12 @@ use fortsync_app::{
     Accounting, AccountingConnector, AccountingError, ApiCall, CreatedDocument, DocumentStatus,
     InvoiceProgress, PaymentDraft, Updated,
 };
-use rust_decimal::Decimal;
 use fortsync_domain::TenantId;
 use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::mapping::{ArticleDraft, DocumentDraft};
 use fortsync_domain::settings::SendMode;
 use fortsync_domain::tenant::Tenant;
+use rust_decimal::Decimal;
 use std::sync::Arc;
 
 fn invoice_status(inv: &Invoice) -> DocumentStatus {
@@ -27,10 +27,7 @@ fn invoice_status(inv: &Invoice) -> DocumentStatus {
         cancelled: inv.cancelled,
         sent: inv.sent,
         // On a credit note the reference names the original, which is not a lock.
-        credit_number: inv
-            .credit_invoice_reference
-            .clone()
-            .filter(|_| !inv.credit),
+        credit_number: inv.credit_invoice_reference.clone().filter(|_| !inv.credit),
         invoice_number: None,
         total: inv.total,
     }
@@ -137,7 +134,11 @@ impl Accounting for FortnoxSession {
         // the one without it (the lowest number when several, the oldest).
         let mut own: Vec<_> = found
             .into_iter()
-            .filter(|i| i.external_invoice_reference2.as_deref().is_none_or(str::is_empty))
+            .filter(|i| {
+                i.external_invoice_reference2
+                    .as_deref()
+                    .is_none_or(str::is_empty)
+            })
             .collect();
         own.sort_by(|a, b| {
             (a.document_number.len(), &a.document_number)
@@ -211,12 +212,17 @@ impl Accounting for FortnoxSession {
         }))
     }
 
-    async fn update_order(&self, number: &str, d: &DocumentDraft) -> Result<Updated, AccountingError> {
+    async fn update_order(
+        &self,
+        number: &str,
+        d: &DocumentDraft,
+    ) -> Result<Updated, AccountingError> {
         let order = self.seen(self.client.order(number).await)?;
         if order.cancelled || order.invoice_reference.is_some() {
             return Ok(Updated::Locked(order_status(&order)));
         }
-        let mut body = drafts::order_write(d).map_err(|e| AccountingError::permanent(e.to_string()))?;
+        let mut body =
+            drafts::order_write(d).map_err(|e| AccountingError::permanent(e.to_string()))?;
         body.order_date = None;
         body.delivery_date = None;
         body.freight = Some(d.freight.unwrap_or(Decimal::ZERO));

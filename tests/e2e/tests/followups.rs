@@ -58,7 +58,10 @@ async fn deliver(env: &LocalEnv, shop: &Shop, body: &Value, delivery: &str) -> u
 fn invoice<'a>(invoices: &'a [Value], number: &str) -> &'a Value {
     invoices
         .iter()
-        .find(|i| i["DocumentNumber"].as_str() == Some(number) || i["DocumentNumber"] == json!(number.parse::<u64>().unwrap_or(0)))
+        .find(|i| {
+            i["DocumentNumber"].as_str() == Some(number)
+                || i["DocumentNumber"] == json!(number.parse::<u64>().unwrap_or(0))
+        })
         .unwrap_or_else(|| panic!("invoice {number} in {invoices:?}"))
 }
 
@@ -90,11 +93,20 @@ async fn the_first_refund_credits_the_invoice_and_later_ones_are_negative_invoic
         invoice(&invoices, &original)["CreditInvoiceReference"].as_str(),
         Some(credit.as_str())
     );
-    assert_eq!(invoice(&invoices, &credit)["InvoiceRows"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        invoice(&invoices, &credit)["InvoiceRows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Then the shipping (49): Fortnox has no second credit, so a negative invoice.
     o["updated_at"] = "2026-11-22T10:00:00Z".into();
-    o["refunds"].as_array_mut().unwrap().push(json!({"id": "r2", "date": "2026-11-22", "amount": "49.00",
+    o["refunds"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "r2", "date": "2026-11-22", "amount": "49.00",
         "shipping": [{"name": "PostNord Varubrev", "amount": "49.00", "vat_rate": 25}]}));
     let second = deliver(&env, &shop, &o, "v3").await;
     let rec = record(&env, "5001").await;
@@ -130,7 +142,10 @@ async fn a_cancellation_cancels_an_unbooked_invoice_and_credits_a_booked_one() {
     let rec = record(&env, "5101").await;
     assert!(rec.cancel_done);
     let invoices = env.sim.invoices(env.fortnox_tenant);
-    assert_eq!(invoice(&invoices, rec.document_number.as_deref().unwrap())["Cancelled"], true);
+    assert_eq!(
+        invoice(&invoices, rec.document_number.as_deref().unwrap())["Cancelled"],
+        true
+    );
     assert_eq!(calls, 2, "read the invoice, cancel it");
 
     with_settings(&env, |s| s.bookkeep = true).await;
@@ -140,7 +155,10 @@ async fn a_cancellation_cancels_an_unbooked_invoice_and_credits_a_booked_one() {
     b["updated_at"] = "2026-11-21T08:00:00Z".into();
     deliver(&env, &shop, &b, "b2").await;
     let rec = record(&env, "5102").await;
-    let credit = rec.credit_number.clone().expect("a booked invoice is credited");
+    let credit = rec
+        .credit_number
+        .clone()
+        .expect("a booked invoice is credited");
     let invoices = env.sim.invoices(env.fortnox_tenant);
     let c = invoice(&invoices, &credit);
     assert_eq!(total(c), -567.0);
@@ -173,7 +191,11 @@ async fn an_edit_updates_an_unbooked_invoice_in_place_and_is_flagged_or_reissued
     o["updated_at"] = "2026-11-20T12:00:00Z".into();
     let calls = deliver(&env, &shop, &o, "e2").await;
     let rec = record(&env, "5201").await;
-    assert_eq!(rec.document_number.as_deref(), Some(number.as_str()), "same invoice");
+    assert_eq!(
+        rec.document_number.as_deref(),
+        Some(number.as_str()),
+        "same invoice"
+    );
     assert_eq!(rec.total_difference, None);
     let invoices = env.sim.invoices(env.fortnox_tenant);
     assert_eq!(invoices.len(), 1);
@@ -192,11 +214,24 @@ async fn an_edit_updates_an_unbooked_invoice_in_place_and_is_flagged_or_reissued
     b["updated_at"] = "2026-11-20T12:00:00Z".into();
     deliver(&env, &shop, &b, "f2").await;
     let rec = record(&env, "5202").await;
-    assert!(rec.flag.as_deref().unwrap().contains("booked"), "{:?}", rec.flag);
-    assert_eq!(total(invoice(&env.sim.invoices(env.fortnox_tenant), rec.document_number.as_deref().unwrap())), 567.0);
+    assert!(
+        rec.flag.as_deref().unwrap().contains("booked"),
+        "{:?}",
+        rec.flag
+    );
+    assert_eq!(
+        total(invoice(
+            &env.sim.invoices(env.fortnox_tenant),
+            rec.document_number.as_deref().unwrap()
+        )),
+        567.0
+    );
 
     // Booked, with credit_and_reissue: credited in full and a new invoice replaces it.
-    with_settings(&env, |s| s.edits_after_booking = EditsAfterBooking::CreditAndReissue).await;
+    with_settings(&env, |s| {
+        s.edits_after_booking = EditsAfterBooking::CreditAndReissue
+    })
+    .await;
     let mut c = order("5203");
     deliver(&env, &shop, &c, "g1").await;
     let old = record(&env, "5203").await.document_number.unwrap();
@@ -211,6 +246,10 @@ async fn an_edit_updates_an_unbooked_invoice_in_place_and_is_flagged_or_reissued
     let invoices = env.sim.invoices(env.fortnox_tenant);
     assert_eq!(total(invoice(&invoices, &new)), 687.0);
     assert_eq!(invoice(&invoices, &new)["Booked"], true);
-    assert!(invoice(&invoices, &old)["CreditInvoiceReference"].as_str().is_some_and(|r| r != "0"));
+    assert!(
+        invoice(&invoices, &old)["CreditInvoiceReference"]
+            .as_str()
+            .is_some_and(|r| r != "0")
+    );
     let _ = TenantId::parse("x");
 }

@@ -5,8 +5,8 @@ use crate::ports::{Clock, DeliveryLog, JobQueue, OrderStore, StoreError, TenantS
 use crate::rfc3339;
 use crate::secrets::{SecretCache, SecretNames, WebhookSecrets};
 use crate::signature;
-use fortsync_domain::job::Job;
 use fortsync_domain::followup::RefundRecord;
+use fortsync_domain::job::Job;
 use fortsync_domain::order::{Order, Platform, Refund};
 use fortsync_domain::state::{OrderRecord, OrderState};
 use fortsync_domain::{OrderId, TenantId};
@@ -211,8 +211,9 @@ async fn shopify_refund(
             "order {order_id} was never synced: nothing to credit"
         )));
     };
-    let refund = fortsync_domain::shopify::parse_refund_on_basis(body, rec.order.prices_include_tax)
-        .map_err(|e| IngressError::Invalid(e.to_string()))?;
+    let refund =
+        fortsync_domain::shopify::parse_refund_on_basis(body, rec.order.prices_include_tax)
+            .map_err(|e| IngressError::Invalid(e.to_string()))?;
     let incoming = rec.order.clone();
     record_and_enqueue(deps, tenant, incoming, vec![refund], true, now).await
 }
@@ -251,7 +252,11 @@ fn merge(
     // RFC 3339 in one offset compares as text; a retry of an older version loses.
     let stale = matches!((&order.updated_at, &rec.order.updated_at), (Some(i), Some(k)) if i < k);
     if stale {
-        return Ok(if changed { Merged::Changed } else { Merged::Stale });
+        return Ok(if changed {
+            Merged::Changed
+        } else {
+            Merged::Stale
+        });
     }
     let cancels = order.cancelled && !rec.order.cancelled;
     let edits = !same_content(order, &rec.order);

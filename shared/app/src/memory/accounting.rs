@@ -373,7 +373,9 @@ impl Accounting for FakeFortnox {
     async fn cancel_invoice(&self, number: &str) -> Result<(), AccountingError> {
         let mut b = self.call("PUT", "/3/invoices/cancel")?;
         if b.progress.get(number).is_some_and(|p| p.0) {
-            return Err(AccountingError::permanent("a booked invoice cannot be cancelled"));
+            return Err(AccountingError::permanent(
+                "a booked invoice cannot be cancelled",
+            ));
         }
         b.after.entry(number.to_owned()).or_default().cancelled = true;
         Ok(())
@@ -386,10 +388,11 @@ impl Accounting for FakeFortnox {
     async fn credit_invoice(&self, number: &str) -> Result<String, AccountingError> {
         let mut b = self.call("PUT", "/3/invoices/credit")?;
         if b.after.get(number).is_some_and(|a| a.credit.is_some()) {
-            return Err(AccountingError::permanent("the invoice is already credited"));
+            return Err(AccountingError::permanent(
+                "the invoice is already credited",
+            ));
         }
-        let Some((_, reference, total)) = b.invoices.iter().find(|i| i.0 == number).cloned()
-        else {
+        let Some((_, reference, total)) = b.invoices.iter().find(|i| i.0 == number).cloned() else {
             return Err(AccountingError::permanent("no such invoice"));
         };
         let n = (b.invoices.len() + 1).to_string();

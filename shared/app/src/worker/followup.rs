@@ -80,7 +80,11 @@ async fn credit_in_full(
     if rec.credit_attempted
         && let Some(c) = fortnox.invoice_status(invoice).await?.credit_number
     {
-        trail.step("credit", "found_existing", Some(format!("credit invoice {c}")));
+        trail.step(
+            "credit",
+            "found_existing",
+            Some(format!("credit invoice {c}")),
+        );
         rec.credit_number = Some(c.clone());
         deps.orders.save_order(rec).await?;
         return Ok(c);
@@ -107,7 +111,11 @@ pub(super) async fn cancel(
 ) -> Result<(), StepError> {
     let invoice = match written(tenant, rec) {
         Written::Nothing => {
-            trail.step("cancel", "nothing_to_do", Some("no Fortnox document".into()));
+            trail.step(
+                "cancel",
+                "nothing_to_do",
+                Some("no Fortnox document".into()),
+            );
             return Ok(());
         }
         Written::Invoice(n) => n,
@@ -201,13 +209,25 @@ pub(super) async fn amend(
         return Ok(());
     }
     let (what, number, answer) = match &written {
-        Written::Invoice(n) => ("invoice", n.clone(), fortnox.update_invoice(n, &mapped.document).await?),
-        Written::Order(n) => ("order", n.clone(), fortnox.update_order(n, &mapped.document).await?),
+        Written::Invoice(n) => (
+            "invoice",
+            n.clone(),
+            fortnox.update_invoice(n, &mapped.document).await?,
+        ),
+        Written::Order(n) => (
+            "order",
+            n.clone(),
+            fortnox.update_order(n, &mapped.document).await?,
+        ),
         Written::Nothing => return Ok(()),
     };
     match answer {
         Updated::Done(doc) => {
-            trail.step("edit", "updated", Some(format!("{what} {number} total {}", doc.total)));
+            trail.step(
+                "edit",
+                "updated",
+                Some(format!("{what} {number} total {}", doc.total)),
+            );
             let exact = check_total(trail, what, &doc, &mapped);
             rec.total_difference = (!exact).then_some(doc.total - mapped.shop_total);
             rec.fortnox_total = Some(doc.total);
@@ -223,7 +243,8 @@ pub(super) async fn amend(
             } else {
                 "booked"
             };
-            let reissue = tenant.settings.edits_after_booking == EditsAfterBooking::CreditAndReissue
+            let reissue = tenant.settings.edits_after_booking
+                == EditsAfterBooking::CreditAndReissue
                 && what == "invoice"
                 && st.booked
                 && !st.cancelled
@@ -309,12 +330,20 @@ pub(super) async fn refund(
     };
     let refund = rec.refunds[i].refund.clone();
     let skip = |rec: &mut OrderRecord, trail: &mut Trail, why: String| {
-        trail.step("refund", "skipped", Some(format!("refund {}: {why}", refund.id)));
+        trail.step(
+            "refund",
+            "skipped",
+            Some(format!("refund {}: {why}", refund.id)),
+        );
         rec.refunds[i].state = RefundState::Skipped;
         rec.refunds[i].note = Some(why);
     };
     if rec.order.cancelled && rec.cancel_done {
-        skip(rec, trail, "the order was cancelled and its document cancelled or credited".into());
+        skip(
+            rec,
+            trail,
+            "the order was cancelled and its document cancelled or credited".into(),
+        );
         return Ok(());
     }
     let mut target = written(tenant, rec);
@@ -322,7 +351,13 @@ pub(super) async fn refund(
         skip(rec, trail, "no Fortnox document to credit".into());
         return Ok(());
     }
-    let mapped = map_refund(&tenant.id, &rec.order, &refund, &tenant.settings, &ctx(tenant, rec))?;
+    let mapped = map_refund(
+        &tenant.id,
+        &rec.order,
+        &refund,
+        &tenant.settings,
+        &ctx(tenant, rec),
+    )?;
     for w in &mapped.warnings {
         trail.step("refund", "warning", Some(w.clone()));
     }
@@ -340,7 +375,9 @@ pub(super) async fn refund(
         return Ok(());
     };
     let first = rec.refunds[i].method == Some(RefundMethod::CreditInvoice)
-        || (rec.refunds[i].method.is_none() && rec.credit_number.is_none() && !rec.credit_attempted);
+        || (rec.refunds[i].method.is_none()
+            && rec.credit_number.is_none()
+            && !rec.credit_attempted);
     if first {
         credit_refund(deps, tenant, rec, i, &invoice, mapped, fortnox, trail).await
     } else {
@@ -364,7 +401,11 @@ async fn order_rows(
         // Added already if the order's total moved by the refund's.
         let st = fortnox.order_status(number).await?;
         if st.invoice_number.is_none() && st.total == before + mapped.expected.total {
-            trail.step("refund", "found_existing", Some(format!("rows on order {number}")));
+            trail.step(
+                "refund",
+                "found_existing",
+                Some(format!("rows on order {number}")),
+            );
             finish_refund(rec, i, RefundMethod::OrderRows, number, st.total);
             return Ok(None);
         }
@@ -434,7 +475,9 @@ async fn credit_refund(
     rec.refunds[i].state = RefundState::Attempted;
     let credit = credit_in_full(deps, rec, invoice, fortnox, trail).await?;
     rec.refunds[i].document = Some(credit.clone());
-    let full = rec.fortnox_total.is_some_and(|t| -t == mapped.expected.total);
+    let full = rec
+        .fortnox_total
+        .is_some_and(|t| -t == mapped.expected.total);
     let total = if full {
         -rec.fortnox_total.unwrap_or_default()
     } else {
@@ -495,7 +538,11 @@ async fn negative_invoice(
     };
     let doc = match found {
         Some(doc) => {
-            trail.step("refund", "found_existing", Some(format!("invoice {}", doc.number)));
+            trail.step(
+                "refund",
+                "found_existing",
+                Some(format!("invoice {}", doc.number)),
+            );
             doc
         }
         None => {
@@ -515,7 +562,13 @@ async fn negative_invoice(
             rec.refunds[i].refund.id, doc.number, doc.total
         )),
     );
-    finish_refund(rec, i, RefundMethod::NegativeInvoice, &doc.number, doc.total);
+    finish_refund(
+        rec,
+        i,
+        RefundMethod::NegativeInvoice,
+        &doc.number,
+        doc.total,
+    );
     deps.orders.save_order(rec).await?;
     bookkeep_refund(deps, tenant, rec, i, &doc.number, fortnox, trail).await
 }
