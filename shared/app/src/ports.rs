@@ -97,6 +97,24 @@ pub struct CustomerEntry {
     pub data_hash: String,
 }
 
+/// Article numbers known to exist in a tenant's Fortnox company (filled by the worker when it
+/// creates articles and by the register sync): orders map SKUs against it without a Fortnox
+/// lookup per row.
+#[async_trait]
+pub trait ArticleIndex: Send + Sync {
+    /// Which of `numbers` are known (at most 100 per call is efficient; more are batched).
+    async fn known_articles(
+        &self,
+        tenant: &TenantId,
+        numbers: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError>;
+    async fn remember_articles(
+        &self,
+        tenant: &TenantId,
+        numbers: &[String],
+    ) -> Result<(), StoreError>;
+}
+
 #[async_trait]
 pub trait CustomerIndex: Send + Sync {
     /// `key` is the matching key (the e-mail, lower-cased).

@@ -2,7 +2,8 @@
 //! on the record), every write bracketed by a recorded intent, every step in the audit trail.
 
 use crate::ports::{
-    Accounting, AccountingConnector, AccountingError, ApiCall, AuditEntry, AuditLog, Clock,
+    Accounting, AccountingConnector, AccountingError, ApiCall, ArticleIndex, AuditEntry, AuditLog,
+    Clock,
     CustomerEntry, CustomerIndex, OrderStore, StoreError, TenantStore,
 };
 use crate::ports::{CreatedDocument, PaymentDraft};
@@ -16,6 +17,7 @@ use fortsync_domain::settings::{RegisterPayment, SendMode};
 use fortsync_domain::state::{Failure, NextStep, OrderRecord, OrderState};
 use fortsync_domain::tenant::{Tenant, TenantStatus};
 use fortsync_domain::{OrderId, TenantId};
+use std::collections::HashSet;
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -28,6 +30,7 @@ const LEASE_SECS: i64 = 300;
 pub struct WorkerDeps {
     pub tenants: Arc<dyn TenantStore>,
     pub customers: Arc<dyn CustomerIndex>,
+    pub articles: Arc<dyn ArticleIndex>,
     pub orders: Arc<dyn OrderStore>,
     pub audit: Arc<dyn AuditLog>,
     pub accounting: Arc<dyn AccountingConnector>,
@@ -260,15 +263,38 @@ async fn settle(
 }
 
 /// The order mapped by the tenant's settings (pure; cheap enough to redo on every attempt).
-fn map(tenant: &Tenant, rec: &OrderRecord) -> Result<Mapped, StepError> {
+fn map(tenant: &Tenant, rec: &OrderRecord, known: &HashSet<String>) -> Result<Mapped, StepError> {
     let ctx = MapContext {
         customer_number: rec.customer_number.as_deref(),
-        // Article numbers are not known yet (no article register sync): SKUs follow the
-        // unknown-SKU policy.
-        articles: KnownArticles::None,
+        articles: KnownArticles::Set(known),
         rounding: tenant.rounding,
     };
     Ok(map_order(&tenant.id, &rec.order, &tenant.settings, &ctx)?)
+}
+
+/// Which of the order's (and its refunds') SKUs are Fortnox articles, from the article index:
+/// one read per attempt instead of a Fortnox lookup per row. A SKU not known follows the
+/// unknown-SKU policy (created articles are remembered).
+async fn known_articles(
+    deps: &WorkerDeps,
+    tenant: &Tenant,
+    rec: &OrderRecord,
+) -> Result<HashSet<String>, StepError> {
+    let mut skus: Vec<String> = rec
+        .order
+        .lines
+        .iter()
+        .chain(rec.refunds.iter().flat_map(|r| r.refund.lines.iter()))
+        .filter_map(|l| l.sku.as_deref())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| fortsync_domain::charset::is_valid_article_number(s))
+        .collect();
+    skus.sort();
+    skus.dedup();
+    if skus.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(deps.articles.known_articles(&tenant.id, &skus).await?)
 }
 
 async fn drive(
@@ -279,6 +305,7 @@ async fn drive(
     trail: &mut Trail,
 ) -> Result<(), StepError> {
     let kind = tenant.settings.document;
+    let known = known_articles(deps, tenant, rec).await?;
     loop {
         let now = rfc3339(deps.clock.now());
         match rec.next_step() {
@@ -288,7 +315,7 @@ async fn drive(
                 let customer = if kind == DocumentKind::None {
                     map_customer(&rec.order).1
                 } else {
-                    let mapped = map(tenant, rec)?;
+                    let mapped = map(tenant, rec, &known)?;
                     for w in &mapped.warnings {
                         trail.step("mapping", "warning", Some(w.clone()));
                     }
@@ -314,7 +341,7 @@ async fn drive(
                     deps.orders.save_order(rec).await?;
                     continue;
                 }
-                let mapped = map(tenant, rec)?;
+                let mapped = map(tenant, rec, &known)?;
                 if rec.state == OrderState::CustomerReady {
                     // The intent is stored before the write: a crash after Fortnox answered
                     // leaves DocumentPending, and the next attempt looks before creating.
@@ -323,6 +350,14 @@ async fn drive(
                 }
                 for article in &mapped.articles_to_create {
                     fortnox.ensure_article(article).await?;
+                }
+                if !mapped.articles_to_create.is_empty() {
+                    let numbers: Vec<String> = mapped
+                        .articles_to_create
+                        .iter()
+                        .map(|a| a.article_number.clone())
+                        .collect();
+                    deps.articles.remember_articles(&tenant.id, &numbers).await?;
                 }
                 let doc = match rec.document_number.clone() {
                     Some(number) => CreatedDocument {
@@ -403,7 +438,7 @@ async fn drive(
                 deps.orders.save_order(rec).await?;
             }
             NextStep::Amend => {
-                let done = followup::amend(deps, tenant, rec, fortnox, trail).await;
+                let done = followup::amend(deps, tenant, rec, &known, fortnox, trail).await;
                 let mut flag = None;
                 followup::contain(done, trail, "edit", |why| flag = Some(why))?;
                 if flag.is_some() {
@@ -414,7 +449,7 @@ async fn drive(
                 deps.orders.save_order(rec).await?;
             }
             NextStep::Refund => {
-                let done = followup::refund(deps, tenant, rec, fortnox, trail).await;
+                let done = followup::refund(deps, tenant, rec, &known, fortnox, trail).await;
                 let mut failed = None;
                 followup::contain(done, trail, "refund", |why| failed = Some(why))?;
                 if let Some(why) = failed

@@ -65,6 +65,7 @@ async fn world() -> World {
         worker: WorkerDeps {
             tenants: store.clone(),
             customers: store.clone(),
+            articles: store.clone(),
             orders: store.clone(),
             audit: store.clone(),
             accounting: Arc::new(fortnox.clone()),

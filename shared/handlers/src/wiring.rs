@@ -34,6 +34,7 @@ pub struct Ports {
     pub orders: Arc<dyn OrderStore>,
     pub audit: Arc<dyn AuditLog>,
     pub customers: Arc<dyn CustomerIndex>,
+    pub articles: Arc<dyn ArticleIndex>,
     pub secrets: Arc<dyn SecretStore>,
     pub states: Arc<dyn OAuthStateStore>,
     pub lease: Arc<dyn TokenLease>,
@@ -74,6 +75,7 @@ impl Ports {
             orders: store.clone(),
             audit: store.clone(),
             customers: store.clone(),
+            articles: store.clone(),
             states: store.clone(),
             lease: store,
             rate,
@@ -101,6 +103,7 @@ impl Ports {
             orders: store.clone(),
             audit: store.clone(),
             customers: store.clone(),
+            articles: store.clone(),
             states: store.clone(),
             lease: store,
             rate: Arc::new(MemoryRateWindow::new(rate_limit)),
@@ -162,6 +165,7 @@ impl Ports {
         Ok(WorkerDeps {
             tenants: self.tenants.clone(),
             customers: self.customers.clone(),
+            articles: self.articles.clone(),
             orders: self.orders.clone(),
             audit: self.audit.clone(),
             accounting: Arc::new(FortnoxConnector {

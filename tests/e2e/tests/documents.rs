@@ -207,3 +207,24 @@ async fn a_lost_bookkeep_answer_is_checked_not_repeated() {
         "the retry read the invoice instead of booking again"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_article_created_once_is_known_to_every_later_order() {
+    use fortsync_domain::settings::UnknownSkuPolicy;
+    let env = moto_env("documents-articles", |_| {}).await;
+    let shop = Shop::new(&env);
+    with_settings(&env, |s| s.unknown_sku = UnknownSkuPolicy::CreateArticle).await;
+    let first = calls_for(&env, &shop, &order("611", "sku@example.se")).await;
+    let repeat = calls_for(&env, &shop, &order("612", "sku@example.se")).await;
+    println!("create_article: first order {first} calls, repeat customer + known article {repeat}");
+    // customer search + create, article look-up + create, invoice; then the invoice only.
+    assert_eq!((first, repeat), (5, 1));
+    assert_eq!(env.sim.articles(env.fortnox_tenant).len(), 1);
+    let invoices = env.sim.invoices(env.fortnox_tenant);
+    assert!(
+        invoices
+            .iter()
+            .all(|i| i["InvoiceRows"][0]["ArticleNumber"] == "TS-RED-L"),
+        "{invoices:?}"
+    );
+}

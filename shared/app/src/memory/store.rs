@@ -1,6 +1,6 @@
 use crate::oauth::{OAuthState, OAuthStateStore, TokenLease};
 use crate::ports::{
-    AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore, StoreError,
+    ArticleIndex, AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore, StoreError,
     TenantStore,
 };
 use async_trait::async_trait;
@@ -18,6 +18,7 @@ struct Tables {
     audit: HashMap<(TenantId, OrderId), Vec<AuditEntry>>,
     oauth_states: HashMap<String, OAuthState>,
     customers: HashMap<(TenantId, String), CustomerEntry>,
+    articles: std::collections::HashSet<(TenantId, String)>,
     /// tenant → (lease owner and expiry, last released version)
     token_leases: HashMap<TenantId, (Option<(String, i64)>, u64)>,
 }
@@ -220,6 +221,33 @@ impl AuditLog for MemoryStore {
             .get(&(tenant.clone(), order.clone()))
             .cloned()
             .unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl ArticleIndex for MemoryStore {
+    async fn known_articles(
+        &self,
+        tenant: &TenantId,
+        numbers: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let t = self.lock()?;
+        Ok(numbers
+            .iter()
+            .filter(|n| t.articles.contains(&(tenant.clone(), (*n).clone())))
+            .cloned()
+            .collect())
+    }
+    async fn remember_articles(
+        &self,
+        tenant: &TenantId,
+        numbers: &[String],
+    ) -> Result<(), StoreError> {
+        let mut t = self.lock()?;
+        for n in numbers {
+            t.articles.insert((tenant.clone(), n.clone()));
+        }
+        Ok(())
     }
 }
 

@@ -20,6 +20,7 @@ use fortsync_domain::mapping::{KnownArticles, MapContext, Mapped};
 use fortsync_domain::settings::{DocumentKind, EditsAfterBooking};
 use fortsync_domain::state::OrderRecord;
 use fortsync_domain::tenant::Tenant;
+use std::collections::HashSet;
 
 /// What is in Fortnox for the order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,10 +164,10 @@ pub(super) async fn cancel(
     Ok(())
 }
 
-fn ctx<'a>(tenant: &Tenant, rec: &'a OrderRecord) -> MapContext<'a> {
+fn ctx<'a>(tenant: &Tenant, rec: &'a OrderRecord, known: &'a HashSet<String>) -> MapContext<'a> {
     MapContext {
         customer_number: rec.customer_number.as_deref(),
-        articles: KnownArticles::None,
+        articles: KnownArticles::Set(known),
         rounding: tenant.rounding,
     }
 }
@@ -190,6 +191,7 @@ pub(super) async fn amend(
     deps: &WorkerDeps,
     tenant: &Tenant,
     rec: &mut OrderRecord,
+    known: &HashSet<String>,
     fortnox: &dyn Accounting,
     trail: &mut Trail,
 ) -> Result<(), StepError> {
@@ -198,7 +200,7 @@ pub(super) async fn amend(
         trail.step("edit", "nothing_to_do", Some("no Fortnox document".into()));
         return Ok(());
     }
-    let mapped = super::map(tenant, rec)?;
+    let mapped = super::map(tenant, rec, known)?;
     let hash = hash_of_document(&mapped);
     if rec.written_hash.as_deref() == Some(hash.as_str()) {
         trail.step(
@@ -322,6 +324,7 @@ pub(super) async fn refund(
     deps: &WorkerDeps,
     tenant: &Tenant,
     rec: &mut OrderRecord,
+    known: &HashSet<String>,
     fortnox: &dyn Accounting,
     trail: &mut Trail,
 ) -> Result<(), StepError> {
@@ -356,7 +359,7 @@ pub(super) async fn refund(
         &rec.order,
         &refund,
         &tenant.settings,
-        &ctx(tenant, rec),
+        &ctx(tenant, rec, known),
     )?;
     for w in &mapped.warnings {
         trail.step("refund", "warning", Some(w.clone()));
