@@ -252,6 +252,8 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     }
     println!();
 
+    after_the_sale(&env, &client, &tenant_id, &mut problems).await?;
+
     let created = states
         .iter()
         .filter(|s| **s == OrderState::DocumentCreated)
@@ -273,6 +275,120 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// Step 5: a Shopify refund becomes the invoice's credit invoice; a generic order cancelled
+/// in the shop has its (unbooked) invoice cancelled.
+async fn after_the_sale(
+    env: &fortsync_local::LocalEnv,
+    client: &reqwest::Client,
+    tenant_id: &TenantId,
+    problems: &mut Vec<String>,
+) -> Result<(), String> {
+    use fortsync_app::signature::{sign_base64, sign_hex};
+    println!("5. After the sale");
+    let refund = include_str!("../../../tests/fixtures/shopify/refund-mixed-vat.json");
+    let url = |p: &str| format!("{}/webhooks/{TENANT}/{p}", env.base_url);
+    let post = |url: String, body: String, headers: Vec<(&'static str, String)>| {
+        let mut req = client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        req.send()
+    };
+    let r = post(
+        url("shopify"),
+        refund.to_owned(),
+        vec![
+            (
+                "x-shopify-hmac-sha256",
+                sign_base64(refund.as_bytes(), WEBHOOK_SECRET.as_bytes()),
+            ),
+            ("x-shopify-topic", "refunds/create".into()),
+            ("x-shopify-event-id", "evt-refund-1".into()),
+        ],
+    )
+    .await
+    .map_err(|e| format!("refund delivery: {e}"))?;
+    println!(
+        "   shopify refunds/create (1 T-shirt back, 249.00)       HTTP {}",
+        r.status().as_u16()
+    );
+    let mut cancelled: serde_json::Value =
+        serde_json::from_str(SAMPLES[1].body).map_err(|e| format!("sample: {e}"))?;
+    cancelled["cancelled"] = true.into();
+    cancelled["updated_at"] = "2026-11-22T09:00:00Z".into();
+    let body = cancelled.to_string();
+    let r = post(
+        url("generic"),
+        body.clone(),
+        vec![(
+            "x-fortsync-signature",
+            sign_hex(body.as_bytes(), WEBHOOK_SECRET.as_bytes()),
+        )],
+    )
+    .await
+    .map_err(|e| format!("cancel delivery: {e}"))?;
+    println!(
+        "   generic order cancelled in the shop                   HTTP {}",
+        r.status().as_u16()
+    );
+    env.stack.pump(20).await?;
+
+    for sample in [&SAMPLES[4], &SAMPLES[1]] {
+        let order = sample.parse()?;
+        let rec = env
+            .stack
+            .orders
+            .get_order(tenant_id, &order.id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("order record missing")?;
+        let invoice = rec.document_number.as_deref().unwrap_or("-");
+        for r in &rec.refunds {
+            use fortsync_domain::followup::RefundMethod;
+            let how = match r.method {
+                Some(RefundMethod::CreditInvoice) => "credit invoice",
+                Some(RefundMethod::NegativeInvoice) => "negative invoice",
+                Some(RefundMethod::OrderRows) => "negative rows on order",
+                None => "not written",
+            };
+            println!(
+                "   {} refund {} ({:.2} paid back): {how} {} of invoice {invoice}, total {}",
+                rec.order.number,
+                r.refund.id,
+                r.refund.amount,
+                r.document.as_deref().unwrap_or("-"),
+                r.fortnox_total
+                    .map(|t| format!("{t:.2}"))
+                    .unwrap_or_default(),
+            );
+            if r.fortnox_total != Some(-r.refund.amount) {
+                problems.push(format!("refund {} was not credited in full", r.refund.id));
+            }
+        }
+        if rec.order.cancelled {
+            let status = env
+                .sim
+                .invoices(env.fortnox_tenant)
+                .into_iter()
+                .find(|i| field(i, "DocumentNumber") == invoice)
+                .map(|i| i["Cancelled"] == true)
+                .unwrap_or(false);
+            println!(
+                "   {} cancelled: invoice {invoice} cancelled in Fortnox: {status}",
+                rec.order.number
+            );
+            if !status {
+                problems.push(format!("invoice {invoice} was not cancelled"));
+            }
+        }
+    }
+    println!();
+    Ok(())
 }
 
 fn field(v: &serde_json::Value, key: &str) -> String {
