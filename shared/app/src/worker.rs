@@ -3,8 +3,7 @@
 
 use crate::ports::{
     Accounting, AccountingConnector, AccountingError, ApiCall, ArticleIndex, AuditEntry, AuditLog,
-    Clock,
-    CustomerEntry, CustomerIndex, OrderStore, StoreError, TenantStore,
+    Clock, CustomerEntry, CustomerIndex, OrderStore, StoreError, TenantStore,
 };
 use crate::ports::{CreatedDocument, PaymentDraft};
 use crate::rfc3339;
@@ -357,7 +356,9 @@ async fn drive(
                         .iter()
                         .map(|a| a.article_number.clone())
                         .collect();
-                    deps.articles.remember_articles(&tenant.id, &numbers).await?;
+                    deps.articles
+                        .remember_articles(&tenant.id, &numbers)
+                        .await?;
                 }
                 let doc = match rec.document_number.clone() {
                     Some(number) => CreatedDocument {

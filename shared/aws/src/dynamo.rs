@@ -7,8 +7,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use fortsync_app::oauth::{OAuthState, OAuthStateStore, TokenLease};
 use fortsync_app::{
-    ArticleIndex, AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore, StoreError,
-    TenantStore,
+    ArticleIndex, AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore,
+    StoreError, TenantStore,
 };
 use fortsync_domain::state::{OrderRecord, OrderState};
 use fortsync_domain::tenant::Tenant;
@@ -533,7 +533,12 @@ impl ArticleIndex for DynamoStore {
                     .send()
                     .await
                     .map_err(unavailable)?;
-                for item in out.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
+                for item in out
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default()
+                {
                     if let Some(AttributeValue::S(sk)) = item.get(RANGE_KEY)
                         && let Some(n) = sk.strip_prefix("ARTICLE#")
                     {

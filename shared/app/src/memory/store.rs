@@ -1,7 +1,7 @@
 use crate::oauth::{OAuthState, OAuthStateStore, TokenLease};
 use crate::ports::{
-    ArticleIndex, AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore, StoreError,
-    TenantStore,
+    ArticleIndex, AuditEntry, AuditLog, CustomerEntry, CustomerIndex, DeliveryLog, OrderStore,
+    StoreError, TenantStore,
 };
 use async_trait::async_trait;
 use fortsync_domain::state::{OrderRecord, OrderState};
