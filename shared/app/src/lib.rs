@@ -10,6 +10,7 @@
 //! - [`worker`]: one queued job → the order state machine against Fortnox.
 //! - [`signature`]: constant-time HMAC-SHA256 verification over the raw body.
 //! - [`secrets`]: secret names and a TTL cache in front of the secret store.
+//! - [`registers`]: the Fortnox side of the register sync (articles, prices, stock, customers).
 //! - [`shop`]: the webshop port (register sync, status write-back).
 //! - [`memory`]: in-memory adapters.
 
@@ -19,9 +20,11 @@ pub mod memory;
 pub mod oauth;
 pub mod ports;
 pub mod rate;
+pub mod registers;
 pub mod secrets;
 pub mod shop;
 pub mod signature;
+pub mod sync;
 pub mod worker;
 
 pub use ports::*;

@@ -40,6 +40,8 @@ pub trait TenantStore: Send + Sync {
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError>;
     /// Create or replace.
     async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
+    /// Every tenant (the hourly sync enumerates them).
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
 }
 
 #[async_trait]

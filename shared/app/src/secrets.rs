@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Where each secret lives: `{prefix}/tenants/{tenant}/{webhook|fortnox|callback}` and
+/// Where each secret lives: `{prefix}/tenants/{tenant}/{webhook|fortnox|callback|shop}` and
 /// `{prefix}/app/{fortnox|admin}`. The split lets IAM give each function only its own.
 #[derive(Debug, Clone)]
 pub struct SecretNames {
@@ -26,6 +26,11 @@ impl SecretNames {
     }
     pub fn fortnox_token(&self, t: &TenantId) -> String {
         format!("{}/tenants/{t}/fortnox", self.prefix)
+    }
+    /// The shop's API credentials: `{"access_token": …}` (Shopify) or
+    /// `{"consumer_key": …, "consumer_secret": …}` (WooCommerce).
+    pub fn shop(&self, t: &TenantId) -> String {
+        format!("{}/tenants/{t}/shop", self.prefix)
     }
     pub fn fortnox_app(&self) -> String {
         format!("{}/app/fortnox", self.prefix)

@@ -174,3 +174,12 @@ pub trait Shop: Send + Sync {
     /// Note, tags, fields and status on an order (see [`OrderAnnotation`]).
     async fn annotate_order(&self, annotation: &OrderAnnotation) -> Result<(), ShopError>;
 }
+
+/// The shop of a tenant (its `ShopLink` and the credentials in the secret store).
+#[async_trait]
+pub trait ShopConnector: Send + Sync {
+    async fn shop(
+        &self,
+        tenant: &fortsync_domain::tenant::Tenant,
+    ) -> Result<std::sync::Arc<dyn Shop>, ShopError>;
+}

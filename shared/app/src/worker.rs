@@ -34,6 +34,8 @@ pub struct WorkerDeps {
     pub audit: Arc<dyn AuditLog>,
     pub accounting: Arc<dyn AccountingConnector>,
     pub clock: Arc<dyn Clock>,
+    /// The register sync (jobs of kind `sync`), when this worker has a shop side wired.
+    pub sync: Option<Arc<crate::sync::SyncDeps>>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -50,6 +52,8 @@ pub enum JobOutcome {
     Dropped(String),
     /// The tenant must reconnect to Fortnox; the order waits and resumes after the reconnect.
     Parked,
+    /// A register sync ran (its summary), or had nothing to do (why).
+    Synced(String),
 }
 
 /// The job should be retried later (SQS redelivers it; after maxReceiveCount it goes to the DLQ).
@@ -130,6 +134,33 @@ impl Trail {
 pub async fn run_job(deps: &WorkerDeps, job: &Job) -> Result<JobOutcome, RetryLater> {
     match job {
         Job::Order { tenant, order_id } => process_order(deps, tenant, order_id).await,
+        Job::Sync {
+            tenant,
+            resource,
+            full,
+        } => {
+            let Some(sync) = &deps.sync else {
+                return Ok(JobOutcome::Dropped(
+                    "this worker has no register sync wired".into(),
+                ));
+            };
+            match crate::sync::run_sync(sync, tenant, *resource, *full).await {
+                Ok(crate::sync::SyncOutcome::Completed(report)) => {
+                    Ok(JobOutcome::Synced(report.summary()))
+                }
+                Ok(crate::sync::SyncOutcome::Busy) => Ok(JobOutcome::Synced(
+                    "another run holds the lease and does the work".into(),
+                )),
+                Ok(crate::sync::SyncOutcome::Skipped(why)) => Ok(JobOutcome::Dropped(why)),
+                Err(e) if e.class() == ErrorClass::Permanent => Ok(JobOutcome::Failed(Failure {
+                    class: ErrorClass::Permanent,
+                    code: None,
+                    message: e.to_string(),
+                    advice: None,
+                })),
+                Err(e) => Err(RetryLater::Transient(e.to_string())),
+            }
+        }
     }
 }
 

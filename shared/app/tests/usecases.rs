@@ -70,6 +70,7 @@ async fn world() -> World {
             audit: store.clone(),
             accounting: Arc::new(fortnox.clone()),
             clock,
+            sync: None,
         },
         store,
         queue,

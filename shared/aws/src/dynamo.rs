@@ -29,28 +29,31 @@ pub const TTL_ATTRIBUTE: &str = "expires_at";
 
 #[derive(Clone)]
 pub struct DynamoStore {
-    client: Client,
-    table: String,
+    pub(crate) client: Client,
+    pub(crate) table: String,
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
+pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
 
-fn n(v: impl ToString) -> AttributeValue {
+pub(crate) fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
-fn tenant_pk(t: &TenantId) -> String {
+pub(crate) fn tenant_pk(t: &TenantId) -> String {
     format!("TENANT#{t}")
 }
 
-fn unavailable<E: std::error::Error>(e: E) -> StoreError {
+pub(crate) fn unavailable<E: std::error::Error>(e: E) -> StoreError {
     StoreError::Unavailable(describe(&e))
 }
 
 /// A record as a map of attributes plus the keys.
-fn to_item<T: Serialize>(value: &T, keys: [(&str, AttributeValue); 2]) -> Result<Item, StoreError> {
+pub(crate) fn to_item<T: Serialize>(
+    value: &T,
+    keys: [(&str, AttributeValue); 2],
+) -> Result<Item, StoreError> {
     let mut item: Item =
         serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     for (k, v) in keys {
@@ -59,7 +62,7 @@ fn to_item<T: Serialize>(value: &T, keys: [(&str, AttributeValue); 2]) -> Result
     Ok(item)
 }
 
-fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
+pub(crate) fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
     // Keys only: `expires_at` is also a field of some records (OAuth state).
     for k in [HASH_KEY, RANGE_KEY, GSI1_HASH_KEY, GSI1_RANGE_KEY] {
         item.remove(k);
@@ -115,6 +118,12 @@ impl TenantStore for DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        // The index is eventually consistent: a tenant connected this second joins next hour.
+        let items = self.query_gsi1("TENANTS".into(), String::new()).await?;
+        items.into_iter().map(from_item).collect()
     }
 }
 
@@ -398,20 +407,24 @@ impl DynamoStore {
         let mut out = Vec::new();
         let mut start = None;
         loop {
-            let page = self
+            let query = self
                 .client
                 .query()
                 .table_name(&self.table)
                 .index_name(GSI1)
-                .key_condition_expression("#h = :h AND begins_with(#r, :p)")
                 .expression_attribute_names("#h", GSI1_HASH_KEY)
-                .expression_attribute_names("#r", GSI1_RANGE_KEY)
                 .expression_attribute_values(":h", s(hash.clone()))
-                .expression_attribute_values(":p", s(prefix.clone()))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
+                .set_exclusive_start_key(start);
+            // DynamoDB refuses an empty begins_with value: no prefix, no range condition.
+            let query = if prefix.is_empty() {
+                query.key_condition_expression("#h = :h")
+            } else {
+                query
+                    .key_condition_expression("#h = :h AND begins_with(#r, :p)")
+                    .expression_attribute_names("#r", GSI1_RANGE_KEY)
+                    .expression_attribute_values(":p", s(prefix.clone()))
+            };
+            let page = query.send().await.map_err(unavailable)?;
             out.extend(page.items.unwrap_or_default());
             start = page.last_evaluated_key;
             if start.is_none() {

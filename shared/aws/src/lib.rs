@@ -14,6 +14,7 @@ pub mod provision;
 pub mod rate;
 pub mod secrets;
 pub mod sqs;
+pub mod sync;
 
 pub use config::load as load_config;
 pub use dynamo::DynamoStore;

@@ -15,6 +15,7 @@
 //! - [`mapping`]: the settings-driven mapping engine (region, accounts, rows, references,
 //!   öre-exact totals with an optional rounding row) that replaces `document` in the worker.
 //! - [`followup`]: refunds of synced orders as credit documents.
+//! - [`sync`]: the hourly register sync (customers, articles, prices, stock): plans, no I/O.
 //! - [`state`]: the per-order state machine and record.
 //! - [`job`]: typed work-queue messages.
 //! - [`error`]: the retryable-vs-permanent classification shared by every layer.
@@ -34,6 +35,7 @@ pub mod platform;
 pub mod settings;
 pub mod shopify;
 pub mod state;
+pub mod sync;
 pub mod tenant;
 pub mod woocommerce;
 

@@ -11,6 +11,7 @@
 
 use crate::charset::{is_allowed_text, is_valid_article_number};
 use crate::countries;
+use crate::sync::SyncSettings;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};
@@ -362,6 +363,11 @@ pub struct TenantSettings {
     /// (booked, sent under the cash method, or already invoiced): `flag` (default) or
     /// `credit_and_reissue`. Unbooked documents are always updated in place.
     pub edits_after_booking: EditsAfterBooking,
+    /// The hourly register sync: customer fields, articles, prices and stock, each with a
+    /// direction; all off by default (see [`SyncSettings`]). Left out of the stored JSON while
+    /// it is the default, so settings written before it existed serialise unchanged.
+    #[serde(skip_serializing_if = "SyncSettings::is_default")]
+    pub sync: SyncSettings,
 }
 
 /// See [`TenantSettings::edits_after_booking`].
@@ -406,6 +412,7 @@ impl Default for TenantSettings {
             send: SendMode::None,
             payments: PaymentSettings::default(),
             edits_after_booking: EditsAfterBooking::Flag,
+            sync: SyncSettings::default(),
         }
     }
 }
@@ -426,6 +433,9 @@ pub enum SettingsError {
     BadText { field: String, reason: String },
     #[error("oss_accounts: {0:?} is not an EU country code other than SE")]
     BadOssCountry(String),
+    /// A register-sync setting that contradicts another or Fortnox (`sync.…`).
+    #[error("{field}: {reason}")]
+    BadSync { field: String, reason: String },
 }
 
 fn check_account(field: &str, account: u32) -> Result<(), SettingsError> {
@@ -553,6 +563,7 @@ impl TenantSettings {
             check_text("payments.by_method (method name)", method, 100)?;
             check_payment(&format!("payments.by_method.{method}"), rule)?;
         }
+        self.sync.validate()?;
         Ok(())
     }
 

@@ -41,6 +41,18 @@ impl AuthMode {
     }
 }
 
+/// The tenant's shop, for the register sync and status write-back (its credentials are in
+/// the secret store, `{prefix}/tenants/{t}/shop`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopLink {
+    pub platform: crate::order::Platform,
+    /// Shopify: `https://{shop}.myshopify.com`; WooCommerce: the site URL.
+    pub base_url: String,
+    /// Shopify: the location whose stock is set (`None`: the primary location).
+    #[serde(default)]
+    pub location_id: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tenant {
     pub id: TenantId,
@@ -54,6 +66,9 @@ pub struct Tenant {
     #[serde(default)]
     pub auth_mode: AuthMode,
     pub settings: TenantSettings,
+    /// The shop's API, when the tenant syncs registers or writes status back.
+    #[serde(default)]
+    pub shop: Option<ShopLink>,
 }
 
 impl Tenant {
@@ -66,6 +81,7 @@ impl Tenant {
             rounding: Rounding::None,
             auth_mode: AuthMode::Code,
             settings: TenantSettings::default(),
+            shop: None,
         }
     }
 }

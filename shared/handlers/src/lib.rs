@@ -17,6 +17,7 @@ pub mod http;
 pub mod local;
 pub mod oauth;
 pub mod schedule;
+pub mod shops;
 pub mod sqs;
 pub mod telemetry;
 pub mod wiring;

@@ -1,5 +1,9 @@
-//! The hourly EventBridge Scheduler invocation (`Input: {"kind": "hourly"}`).
+//! The hourly EventBridge Scheduler invocation (`Input: {"kind": "hourly"}`, optionally
+//! `"full": true`): one sync job per connected tenant × register it syncs, onto the work queue.
+//! The worker does the work, under a lease per tenant × register, so a slow run never doubles
+//! up with the next hour.
 
+use fortsync_app::sync::{SyncDeps, fan_out};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -7,11 +11,15 @@ use serde_json::{Value, json};
 pub struct ScheduleInput {
     #[serde(default)]
     pub kind: Option<String>,
+    /// Ignore the watermarks: resync everything.
+    #[serde(default)]
+    pub full: bool,
 }
 
-/// The registers sync is not built yet: the function is deployed and scheduled, acknowledges
-/// the tick and says so, rather than pretending to have synced.
-pub async fn handle(input: ScheduleInput) -> Value {
-    tracing::warn!(kind = ?input.kind, "scheduled sync is not implemented yet");
-    json!({"status": "not_implemented", "kind": input.kind})
+pub async fn handle(deps: &SyncDeps, input: ScheduleInput) -> Result<Value, String> {
+    let queued = fan_out(deps, input.full)
+        .await
+        .map_err(|e| format!("sync fan-out failed: {e}"))?;
+    tracing::info!(kind = ?input.kind, queued, full = input.full, "sync jobs queued");
+    Ok(json!({"status": "queued", "jobs": queued, "full": input.full}))
 }

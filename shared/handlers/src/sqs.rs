@@ -62,6 +62,10 @@ async fn handle_message(deps: &WorkerDeps, message: &SqsMessage) -> Disposition 
             tracing::warn!(job = %key, code = ?f.code, reason = %f.message, "job failed permanently; recorded on the order");
             Disposition::Done(format!("{key}: failed: {}", f.message))
         }
+        Ok(JobOutcome::Synced(summary)) => {
+            tracing::info!(job = %key, summary = %summary, "register sync");
+            Disposition::Done(format!("{key}: {summary}"))
+        }
         Ok(JobOutcome::Dropped(why)) => {
             tracing::warn!(job = %key, reason = %why, "job dropped");
             Disposition::Done(format!("{key}: dropped: {why}"))

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::oauth::OAuthRoutes;
+use crate::shops::ShopApis;
 use fortsync_app::connect::ConnectDeps;
 use fortsync_app::ingress::IngressDeps;
 use fortsync_app::memory::MemoryRateWindow;
@@ -10,6 +11,7 @@ use fortsync_app::memory::{MemoryQueue, MemorySecrets, MemoryStore};
 use fortsync_app::oauth::{FortnoxAuth, OAuthStateStore, TokenLease};
 use fortsync_app::rate::{RateLimit, RateWindow};
 use fortsync_app::secrets::{SecretCache, SecretNames};
+use fortsync_app::sync::SyncDeps;
 use fortsync_app::worker::WorkerDeps;
 use fortsync_app::*;
 use fortsync_aws::{DynamoRateWindow, DynamoStore, SecretsManagerStore, SqsQueue};
@@ -27,6 +29,21 @@ const WEBHOOK_SECRET_TTL: Duration = Duration::from_secs(300);
 const APP_SECRET_TTL: Duration = Duration::from_secs(300);
 /// Below the worker's 60 s timeout, leaving room for retries and recording the outcome.
 pub const FORTNOX_TIMEOUT: Duration = Duration::from_secs(15);
+/// Shops answer within seconds; a slow one is retried by the queue.
+const SHOP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A process-unique id for sync leases (time and address entropy; not a secret).
+fn rand_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish()
+}
 
 pub struct Ports {
     pub tenants: Arc<dyn TenantStore>,
@@ -35,6 +52,8 @@ pub struct Ports {
     pub audit: Arc<dyn AuditLog>,
     pub customers: Arc<dyn CustomerIndex>,
     pub articles: Arc<dyn ArticleIndex>,
+    /// Register-sync cursors, leases and snapshots.
+    pub sync_store: Arc<dyn fortsync_app::sync::store::SyncStore>,
     pub secrets: Arc<dyn SecretStore>,
     pub states: Arc<dyn OAuthStateStore>,
     pub lease: Arc<dyn TokenLease>,
@@ -76,6 +95,7 @@ impl Ports {
             audit: store.clone(),
             customers: store.clone(),
             articles: store.clone(),
+            sync_store: store.clone(),
             states: store.clone(),
             lease: store,
             rate,
@@ -104,6 +124,7 @@ impl Ports {
             audit: store.clone(),
             customers: store.clone(),
             articles: store.clone(),
+            sync_store: Arc::new(fortsync_app::memory::MemorySyncStore::default()),
             states: store.clone(),
             lease: store,
             rate: Arc::new(MemoryRateWindow::new(rate_limit)),
@@ -162,20 +183,40 @@ impl Ports {
             SecretNames::new(secret_prefix),
             self.clock.clone(),
         );
+        // One connector (tokens, pacing) for orders and the register sync: they share the
+        // tenant's Fortnox budget.
+        let fortnox = Arc::new(FortnoxConnector {
+            http: FortnoxClient::http_client(endpoints.timeout)?,
+            api_base: endpoints.api_base.clone(),
+            tokens: Arc::new(tokens),
+            throttle: Arc::new(Throttle::distributed(self.rate_limit, self.rate.clone())),
+            retry,
+        });
+        let sync = SyncDeps {
+            tenants: self.tenants.clone(),
+            store: self.sync_store.clone(),
+            registers: fortnox.clone(),
+            shops: Arc::new(ShopApis::new(
+                Arc::new(SecretCache::new(self.secrets.clone(), APP_SECRET_TTL)),
+                SecretNames::new(secret_prefix),
+                SHOP_TIMEOUT,
+            )),
+            articles: self.articles.clone(),
+            customers: self.customers.clone(),
+            audit: self.audit.clone(),
+            queue: self.queue.clone(),
+            clock: self.clock.clone(),
+            owner: format!("sync-{:016x}", rand_id()),
+        };
         Ok(WorkerDeps {
             tenants: self.tenants.clone(),
             customers: self.customers.clone(),
             articles: self.articles.clone(),
             orders: self.orders.clone(),
             audit: self.audit.clone(),
-            accounting: Arc::new(FortnoxConnector {
-                http: FortnoxClient::http_client(endpoints.timeout)?,
-                api_base: endpoints.api_base.clone(),
-                tokens: Arc::new(tokens),
-                throttle: Arc::new(Throttle::distributed(self.rate_limit, self.rate.clone())),
-                retry,
-            }),
+            accounting: fortnox,
             clock: self.clock.clone(),
+            sync: Some(Arc::new(sync)),
         })
     }
 

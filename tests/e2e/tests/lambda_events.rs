@@ -90,10 +90,56 @@ async fn a_mixed_sqs_batch_fails_only_its_unreadable_messages() {
 }
 
 #[tokio::test]
-async fn the_hourly_schedule_input_is_acknowledged_honestly() {
+async fn the_hourly_schedule_queues_one_job_per_connected_tenant_and_register_it_syncs() {
+    use fortsync_domain::order::Platform;
+    use fortsync_domain::sync::Direction;
+    use fortsync_domain::tenant::{ShopLink, TenantStatus};
+    let stack = memory_stack().await;
+    let shop = ShopLink {
+        platform: Platform::Woocommerce,
+        base_url: "http://127.0.0.1:9".into(),
+        location_id: None,
+    };
+    let mut both = Tenant::new(TenantId::parse("both-registers").unwrap());
+    both.shop = Some(shop.clone());
+    both.settings.sync.prices.direction = Direction::FortnoxToShop;
+    both.settings.sync.customers.email = Direction::Both;
+    let mut articles_only = Tenant::new(TenantId::parse("prices-only").unwrap());
+    articles_only.shop = Some(shop.clone());
+    articles_only.settings.sync.prices.direction = Direction::FortnoxToShop;
+    let mut no_shop = Tenant::new(TenantId::parse("no-shop").unwrap());
+    no_shop.settings.sync.prices.direction = Direction::FortnoxToShop;
+    let mut reconnect = articles_only.clone();
+    reconnect.id = TenantId::parse("must-reconnect").unwrap();
+    reconnect.status = TenantStatus::NeedsReconnect;
+    for t in [&both, &articles_only, &no_shop, &reconnect] {
+        stack.tenants.put_tenant(t).await.unwrap();
+    }
+    let before = stack.consumer.receive(100).await.unwrap().len();
     let input: fortsync_handlers::schedule::ScheduleInput =
         serde_json::from_str(&fixture("schedule-hourly.json")).unwrap();
-    let out = fortsync_handlers::schedule::handle(input).await;
-    assert_eq!(out["status"], "not_implemented");
-    assert_eq!(out["kind"], "hourly");
+    let sync = stack.worker.sync.clone().unwrap();
+    let out = fortsync_handlers::schedule::handle(&sync, input)
+        .await
+        .unwrap();
+    assert_eq!(out["status"], "queued");
+    assert_eq!(out["jobs"], 3, "{out}");
+    let jobs: Vec<String> = stack
+        .consumer
+        .receive(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(jobs.len() + before, 3 + before, "{jobs:?}");
+    assert!(
+        jobs.iter().all(|j| j.contains("\"kind\":\"sync\"")),
+        "{jobs:?}"
+    );
+    assert!(
+        !jobs
+            .iter()
+            .any(|j| j.contains("no-shop") || j.contains("must-reconnect"))
+    );
 }

@@ -640,6 +640,8 @@ fn each_function_is_granted_exactly_its_documented_actions() {
                 "dynamodb:DeleteItem",
                 "dynamodb:Query",
                 "dynamodb:ConditionCheckItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:BatchWriteItem",
                 "sqs:ChangeMessageVisibility",
                 "sqs:ChangeMessageVisibilityBatch",
                 "sqs:DeleteMessage",
@@ -698,7 +700,11 @@ fn each_function_reaches_only_its_own_secret_families() {
         ),
         ("OrderWebhookFunction", &["tenants/*/webhook"]),
         ("InvoiceStatusFunction", &["tenants/*/callback"]),
-        ("WorkerFunction", &["app/fortnox", "tenants/*/fortnox"]),
+        (
+            "WorkerFunction",
+            // tenants/*/shop: the register sync reads the shop's API credentials.
+            &["app/fortnox", "tenants/*/fortnox", "tenants/*/shop"],
+        ),
         ("ScheduledSyncFunction", &[]),
     ];
     for (id, families) in expected {

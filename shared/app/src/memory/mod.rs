@@ -8,6 +8,7 @@ mod queue;
 mod rate;
 mod secrets;
 mod store;
+mod sync;
 
 pub use accounting::FakeFortnox;
 pub use clock::ManualClock;
@@ -15,3 +16,4 @@ pub use queue::MemoryQueue;
 pub use rate::MemoryRateWindow;
 pub use secrets::MemorySecrets;
 pub use store::MemoryStore;
+pub use sync::MemorySyncStore;

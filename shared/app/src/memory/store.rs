@@ -67,6 +67,11 @@ impl TenantStore for MemoryStore {
             .insert(tenant.id.clone(), tenant.clone());
         Ok(())
     }
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let mut all: Vec<Tenant> = self.lock()?.tenants.values().cloned().collect();
+        all.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        Ok(all)
+    }
 }
 
 #[async_trait]
