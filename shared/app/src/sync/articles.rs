@@ -28,9 +28,21 @@ struct Lookups {
     price_list: String,
 }
 
-async fn lookups(tenant: &Tenant, fortnox: &dyn Registers) -> Result<Lookups, SyncError> {
+async fn lookups(
+    tenant: &Tenant,
+    fortnox: &dyn Registers,
+    cursor: &mut SyncCursor,
+    full: bool,
+) -> Result<Lookups, SyncError> {
     let s = &tenant.settings.sync;
-    let preselected = fortnox.preselected_price_list().await?;
+    let preselected = match cursor.preselected_price_list.clone().filter(|_| !full) {
+        Some(code) => code,
+        None => {
+            let code = fortnox.preselected_price_list().await?;
+            cursor.preselected_price_list = Some(code.clone());
+            code
+        }
+    };
     let price_list = s.prices.price_list.clone().unwrap_or(preselected.clone());
     let prices = if price_list.eq_ignore_ascii_case(&preselected) {
         None
@@ -282,7 +294,7 @@ pub(super) async fn run(
     let fortnox = deps.registers.registers(tenant).await?;
     let shop = deps.shops.shop(tenant).await?;
     let settings = &tenant.settings.sync;
-    let lookups = lookups(tenant, fortnox.as_ref()).await?;
+    let lookups = lookups(tenant, fortnox.as_ref(), cursor, run.full).await?;
     let mut report = SyncReport::default();
     // SKUs paired from the Fortnox side in this invocation: step 3 need not read them again.
     let mut seen: HashSet<String> = HashSet::new();

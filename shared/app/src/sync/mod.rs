@@ -40,6 +40,7 @@ use thiserror::Error;
 /// Longer than a worker invocation; every committed page extends it.
 const LEASE_SECS: i64 = 900;
 
+#[derive(Clone)]
 pub struct SyncDeps {
     pub tenants: Arc<dyn TenantStore>,
     pub store: Arc<dyn SyncStore>,

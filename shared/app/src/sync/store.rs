@@ -48,6 +48,10 @@ pub struct SyncCursor {
     /// Counters of the last completed run, for `fortsync sync` and the audit.
     #[serde(default)]
     pub last_summary: Option<String>,
+    /// The company's pre-selected price list, learnt once (re-read on a full run), so an hourly
+    /// run with no changes costs one Fortnox call.
+    #[serde(default)]
+    pub preselected_price_list: Option<String>,
 }
 
 #[async_trait]

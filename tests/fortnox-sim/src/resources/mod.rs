@@ -61,6 +61,7 @@ pub(crate) fn router() -> Router<SimState> {
             "/3/prices",
             get(prices::list_prices).post(prices::create_price_handler),
         )
+        .route("/3/prices/sublist/{list}", get(prices::sublist_of_list))
         .route("/3/prices/sublist/{list}/{article}", get(prices::sublist))
         .route(
             "/3/prices/{list}/{article}",

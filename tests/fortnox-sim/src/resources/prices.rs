@@ -1,6 +1,7 @@
 //! `/3/pricelists` and `/3/prices`: price lists (list `A` is pre-selected by default) and
 //! per-article prices with quantity tiers (`FromQuantity`). `PUT` on a price that does not exist
-//! is 404 (create prices with `POST /3/prices`).
+//! is 404 (create prices with `POST /3/prices`). `/3/prices/sublist/{list}` lists one price
+//! list's prices (all articles, all tiers); `/3/prices/sublist/{list}/{article}` one article's.
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -328,6 +329,34 @@ pub(crate) async fn list_prices(
     let ctx = Ctx::new(&st, &w);
     let t = w.tenant_mut(auth.tenant)?;
     let (page, meta) = lists::select(t.prices.iter(), &p, &PRICE_SPEC, |_, _| true, |_| true);
+    let items = page
+        .into_iter()
+        .map(|r| list_item(&ctx.base, &r.data))
+        .collect();
+    Ok(envelope::list("Prices", items, meta))
+}
+
+/// `GET /3/prices/sublist/{list}`: every price (all tiers) of one price list, paged. Not in the
+/// OpenAPI file, but answered by Fortnox (an integrator's test against a real company, 2026-09:
+/// paged like other lists, one row per `FromQuantity`).
+pub(crate) async fn sublist_of_list(
+    State(st): State<SimState>,
+    Extension(auth): Extension<AuthInfo>,
+    Path(list): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> ApiResult<Response> {
+    let p = lists::parse(&q, &PRICE_SPEC)?;
+    let mut w = st.lock();
+    let ctx = Ctx::new(&st, &w);
+    let t = w.tenant_mut(auth.tenant)?;
+    if !t.pricelists.contains_key(&list) {
+        return Err(pricelist_not_found(&list));
+    }
+    let records = t
+        .prices
+        .iter()
+        .filter(|r| str_of(&r.data, "PriceList") == Some(list.as_str()));
+    let (page, meta) = lists::select(records, &p, &PRICE_SPEC, |_, _| true, |_| true);
     let items = page
         .into_iter()
         .map(|r| list_item(&ctx.base, &r.data))
