@@ -158,7 +158,10 @@ async fn fortnox_prices_and_stock_reach_woocommerce_and_an_unchanged_hour_costs_
     let (calls, writes) = (fortnox_calls(&env), shop_writes(&shop));
     let quiet = sync(&env, SyncResource::Articles, false).await;
     let quiet_calls = fortnox_calls(&env) - calls;
-    println!("unchanged hour: {quiet_calls} Fortnox call(s), {} shop write(s)", shop_writes(&shop) - writes);
+    println!(
+        "unchanged hour: {quiet_calls} Fortnox call(s), {} shop write(s)",
+        shop_writes(&shop) - writes
+    );
     assert_eq!(quiet_calls, 1, "{}", quiet.summary());
     assert_eq!(shop_writes(&shop), writes);
 
@@ -182,11 +185,26 @@ async fn shop_prices_reach_fortnox_and_off_directions_are_never_touched() {
     .unwrap();
     sync(&env, SyncResource::Articles, false).await;
     let prices = env.sim.request_log();
-    assert!(prices.iter().any(|r| r.method == "PUT" && r.path.starts_with("/3/prices")));
+    assert!(
+        prices
+            .iter()
+            .any(|r| r.method == "PUT" && r.path.starts_with("/3/prices"))
+    );
     let articles = env.sim.articles(env.fortnox_tenant);
-    let mug = articles.iter().find(|a| a["ArticleNumber"] == "MUG-1").unwrap();
-    assert_eq!(mug["SalesPrice"].as_f64(), Some(120.0), "150 incl. 25 % VAT = 120 net");
-    assert_eq!(mug["QuantityInStock"].as_f64(), Some(4.0), "stock is off: untouched");
+    let mug = articles
+        .iter()
+        .find(|a| a["ArticleNumber"] == "MUG-1")
+        .unwrap();
+    assert_eq!(
+        mug["SalesPrice"].as_f64(),
+        Some(120.0),
+        "150 incl. 25 % VAT = 120 net"
+    );
+    assert_eq!(
+        mug["QuantityInStock"].as_f64(),
+        Some(4.0),
+        "stock is off: untouched"
+    );
     assert_eq!(woo_product(&shop, "MUG-1")["stock_quantity"], 99);
 }
 
@@ -207,8 +225,13 @@ async fn a_crash_mid_run_redoes_its_page_and_writes_nothing_twice() {
             .collect(),
     )
     .unwrap();
-    // The third batch write fails hard: the run stops inside Fortnox page 1.
-    shop.inject_fault(woo_sim::Fault::status("POST", "/products/batch", 500).times(50));
+    // After 7 batch writes (Fortnox page 1 = 5 batches, then 2 of page 2), the shop fails hard:
+    // the run stops inside Fortnox page 2.
+    shop.inject_fault(
+        woo_sim::Fault::status("POST", "/products/batch", 500)
+            .after(7)
+            .times(50),
+    );
     let deps = env.stack.worker.sync.clone().unwrap();
     let failed = run_sync(&deps, &env.tenant, SyncResource::Articles, false).await;
     assert!(failed.is_err(), "{failed:?}");
@@ -218,19 +241,33 @@ async fn a_crash_mid_run_redoes_its_page_and_writes_nothing_twice() {
     for p in shop.products() {
         assert_eq!(p["regular_price"], "12.50", "{p}");
     }
-    // Each product was written once: 12 batches of 100 after the failed ones.
+    // Page 1 (5 batches) was committed and is not read again; page 2 is redone from its start,
+    // where the 200 products already written agree with Fortnox and are not written again:
+    // 12 successful batches of 100 in all, every product written exactly once.
     let batches = shop
         .request_log()
         .iter()
         .filter(|r| r.method == "POST" && r.path.ends_with("/products/batch") && r.status < 300)
         .count();
     assert_eq!(batches, 12);
+    assert_eq!(done.shop_updates, 500, "{}", done.summary());
+    assert_eq!(
+        done.fortnox_pages,
+        2,
+        "the rerun starts at page 2 of 3: {}",
+        done.summary()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_overlapping_runs_do_the_work_once() {
     let env = moto_env("sync-overlap", |_| {}).await;
-    seed_articles(&env, (0..600).map(|i| article(&format!("O-{i}"), "8.00", 25, 1)).collect());
+    seed_articles(
+        &env,
+        (0..600)
+            .map(|i| article(&format!("O-{i}"), "8.00", 25, 1))
+            .collect(),
+    );
     let shop = woo(&env, prices_and_stock_to_shop()).await;
     shop.seed_products(
         (0..600)
@@ -252,5 +289,11 @@ async fn two_overlapping_runs_do_the_work_once() {
         1,
         "{outcomes:?}"
     );
-    assert_eq!(shop.products().iter().filter(|p| p["regular_price"] == "10.00").count(), 600);
+    assert_eq!(
+        shop.products()
+            .iter()
+            .filter(|p| p["regular_price"] == "10.00")
+            .count(),
+        600
+    );
 }

@@ -44,6 +44,9 @@ pub struct Fault {
     /// JSON body for `status` instead of the default.
     #[serde(default)]
     pub body: Option<Value>,
+    /// Let this many matching requests through first (a failure in the middle of a run).
+    #[serde(default)]
+    pub skip: usize,
 }
 
 /// The full path a fault prefix stands for.
@@ -65,6 +68,7 @@ impl Fault {
             delay_ms: None,
             retry_after: None,
             body: None,
+            skip: 0,
         }
     }
     pub fn status(method: &str, path: &str, status: u16) -> Self {
@@ -91,6 +95,11 @@ impl Fault {
         self.count = count;
         self
     }
+    /// Serve the first `n` matching requests normally, then fail.
+    pub fn after(mut self, n: usize) -> Self {
+        self.skip = n;
+        self
+    }
     pub fn with_body(mut self, body: Value) -> Self {
         self.body = Some(body);
         self
@@ -108,6 +117,10 @@ fn take(st: &SimState, method: &str, path: &str) -> Option<Fault> {
         .faults
         .iter()
         .position(|f| f.count > 0 && f.matches(method, path))?;
+    if w.faults[i].skip > 0 {
+        w.faults[i].skip -= 1;
+        return None;
+    }
     let f = w.faults[i].clone();
     w.faults[i].count -= 1;
     if w.faults[i].count == 0 {

@@ -14,7 +14,8 @@ use crate::registers::{FortnoxArticle, NewFortnoxArticle, Registers};
 use crate::shop::{NewProduct, ProductPatch, Shop, ShopProduct};
 use fortsync_domain::job::SyncResource;
 use fortsync_domain::sync::{
-    ArticleFacts, ArticlePlan, ArticleSnapshot, ProductFacts, StockSource, plan_article,
+    ArticleFacts, ArticlePlan, ArticleSnapshot, ProductFacts, StockDirection, StockSource,
+    plan_article,
 };
 use fortsync_domain::tenant::Tenant;
 use rust_decimal::Decimal;
@@ -359,7 +360,11 @@ pub(super) async fn run(
         }
     }
 
-    loop {
+    // The shop side is read only when something flows towards Fortnox.
+    let upstream = settings.articles.direction.writes_fortnox()
+        || settings.prices.direction.writes_fortnox()
+        || settings.stock.direction == StockDirection::ShopToFortnox;
+    while upstream {
         let page = shop
             .products_page(run.shop_since.as_deref(), run.shop_cursor.as_deref())
             .await?;
@@ -374,7 +379,17 @@ pub(super) async fn run(
             let known = deps.articles.known_articles(&tenant.id, &skus).await?;
             let last = snapshots_of(deps, tenant, &skus).await?;
             let mut plans = Vec::with_capacity(fresh.len());
+            let stock_up = settings.stock.direction == StockDirection::ShopToFortnox;
             for p in fresh {
+                // Unchanged since the last sync wrote or read it: nothing to carry to Fortnox,
+                // and no Fortnox read for it.
+                if !stock_up
+                    && last.get(&p.sku).is_some_and(|l| {
+                        l.shop_price == p.price && l.title.as_deref() == Some(p.title.as_str())
+                    })
+                {
+                    continue;
+                }
                 // Fortnox is read only for SKUs it is known to have.
                 let article = if known.contains(&p.sku) {
                     fortnox.article(&p.sku).await?
