@@ -297,3 +297,124 @@ async fn two_overlapping_runs_do_the_work_once() {
         600
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn warehouse_stock_reaches_the_shop_from_the_stock_point() {
+    let env = moto_env("sync-lager", |_| {}).await;
+    seed_articles(&env, vec![article("LAG-1", "50.00", 25, 3)]);
+    env.sim
+        .seed(
+            "stockbalance",
+            env.fortnox_tenant,
+            vec![json!({"itemId": "LAG-1", "stockPointCode": "GBG", "inStock": 12, "availableStock": 9.5})],
+        )
+        .unwrap();
+    let mut s = SyncSettings::default();
+    s.stock.direction = StockDirection::FortnoxToShop;
+    s.stock.source = fortsync_domain::sync::StockSource::Warehouse {
+        stock_point: "GBG".into(),
+    };
+    let shop = woo(&env, s).await;
+    shop.seed_products(vec![
+        json!({"name": "Lager", "sku": "LAG-1", "regular_price": "1.00", "manage_stock": true, "stock_quantity": 0}),
+    ])
+    .unwrap();
+    sync(&env, SyncResource::Articles, false).await;
+    let p = woo_product(&shop, "LAG-1");
+    assert_eq!(p["stock_quantity"], 9, "available at GBG, floored (not the article's 3)");
+    assert_eq!(p["regular_price"], "1.00", "prices are off");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn customer_fields_flow_each_way_and_an_off_field_is_never_touched() {
+    let env = moto_env("sync-customers", |_| {}).await;
+    env.sim
+        .seed(
+            "customers",
+            env.fortnox_tenant,
+            vec![json!({"Name": "Karin Berg", "Email": "karin@example.se", "Phone1": "070-111 22 33",
+                        "City": "Uppsala", "Address1": "Fortnoxvägen 1", "ZipCode": "75320"})],
+        )
+        .unwrap();
+    let mut s = SyncSettings::default();
+    s.customers.phone = Direction::FortnoxToShop;
+    s.customers.city = Direction::ShopToFortnox;
+    s.customers.create_in_fortnox = true;
+    s.customers.name = Direction::ShopToFortnox;
+    let shop = woo(&env, s).await;
+    shop.seed_customers(vec![
+        json!({"email": "karin@example.se", "first_name": "Karin", "last_name": "Berg",
+               "billing": {"phone": "0700000000", "city": "Malmö", "address_1": "Shopgatan 9", "postcode": "21120", "country": "SE"}}),
+        json!({"email": "nils@example.se", "first_name": "Nils", "last_name": "Holm",
+               "billing": {"city": "Lund", "country": "SE"}}),
+    ])
+    .unwrap();
+    let report = sync(&env, SyncResource::Customers, false).await;
+    println!("customers: {}", report.summary());
+    let karin = shop
+        .customers()
+        .into_iter()
+        .find(|c| c["email"] == "karin@example.se")
+        .unwrap();
+    assert_eq!(karin["billing"]["phone"], "070-111 22 33", "phone: Fortnox → shop");
+    assert_eq!(karin["billing"]["address_1"], "Shopgatan 9", "address is off");
+    let fortnox = env.sim.customers(env.fortnox_tenant);
+    let k = fortnox.iter().find(|c| c["Email"] == "karin@example.se").unwrap();
+    assert_eq!(k["City"], "Malmö", "city: shop → Fortnox");
+    assert_eq!(k["Address1"], "Fortnoxvägen 1", "address is off");
+    let nils = fortnox.iter().find(|c| c["Email"] == "nils@example.se");
+    assert!(nils.is_some_and(|n| n["Name"] == "Nils Holm"), "{fortnox:?}");
+    assert_eq!(fortnox.len(), 2, "Karin linked by e-mail, not duplicated");
+
+    // Nothing changed: nothing written.
+    let writes = shop_writes(&shop);
+    let again = sync(&env, SyncResource::Customers, false).await;
+    assert_eq!(shop_writes(&shop), writes, "{}", again.summary());
+    assert_eq!(again.fortnox_updates + again.fortnox_creates, 0, "{}", again.summary());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shopify_gets_prices_and_stock_at_its_location_through_a_429_storm() {
+    let env = moto_env("sync-shopify", |_| {}).await;
+    seed_articles(
+        &env,
+        (0..120)
+            .map(|i| article(&format!("SH-{i:03}"), "80.00", 25, i))
+            .collect(),
+    );
+    let shop = shopify_sim::spawn(shopify_sim::SimConfig::default())
+        .await
+        .unwrap();
+    for i in 0..120 {
+        shop.seed_product(shopify_sim::SeedProduct::simple(
+            &format!("SH-{i:03}"),
+            &format!("Produkt {i}"),
+            rust_decimal::Decimal::ONE,
+            Some(0),
+        ));
+    }
+    shop.inject_fault(shopify_sim::Fault::too_many_requests("*", "0.05").times(3));
+    configure(
+        &env,
+        ShopLink {
+            platform: Platform::Shopify,
+            base_url: shop.base_url.clone(),
+            location_id: None,
+        },
+        json!({"access_token": shopify_sim::DEFAULT_TOKEN}),
+        prices_and_stock_to_shop(),
+    )
+    .await;
+    let report = sync(&env, SyncResource::Articles, false).await;
+    println!("shopify: {}", report.summary());
+    assert_eq!(report.shop_updates, 120);
+    let (_, v) = shop.variant_by_sku("SH-007").unwrap();
+    assert_eq!(v.price, rust_decimal::Decimal::new(10000, 2), "{v:?}");
+    assert_eq!(v.on_hand.values().copied().collect::<Vec<_>>(), vec![7], "{v:?}");
+    println!(
+        "shopify calls: {} variant reads, {} bulk price updates, {} inventory sets",
+        shop.count("productVariants"),
+        shop.count("productVariantsBulkUpdate"),
+        shop.count("inventorySetQuantities")
+    );
+}

@@ -161,9 +161,11 @@ async fn apply(
                 );
             }
             (None, true) => {
-                let number = fortnox
-                    .create_customer(&fortnox_patch(&p.plan.to_fortnox))
-                    .await?;
+                // The e-mail is the pair's key: a created customer always carries it, whatever
+                // the e-mail field's direction (else the next run could not pair it).
+                let mut fields = fortnox_patch(&p.plan.to_fortnox);
+                fields.email.get_or_insert_with(|| p.key.clone());
+                let number = fortnox.create_customer(&fields).await?;
                 report.fortnox_creates += 1;
                 trail.change(
                     "customer",
@@ -185,8 +187,9 @@ async fn apply(
                 );
             }
             (None, true) => {
-                shop.create_customer(&shop_patch(&p.plan.to_shop, None))
-                    .await?;
+                let mut fields = shop_patch(&p.plan.to_shop, None);
+                fields.email.get_or_insert_with(|| p.key.clone());
+                shop.create_customer(&fields).await?;
                 report.shop_creates += 1;
                 trail.change("customer", "created_in_shop", p.key.clone());
             }
