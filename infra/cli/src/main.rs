@@ -1,12 +1,14 @@
 //! `fortsync`: the local tool. `demo` runs the whole system end to end on the Fortnox
 //! simulator and prints what happened; `serve` keeps the same stack running for curl; `map`
-//! shows the Fortnox document an order becomes, offline.
+//! shows the Fortnox document an order becomes, offline; `sync` queues a register sync on a
+//! deployed stack.
 
 mod env;
 mod links;
 mod map;
 mod report;
 mod samples;
+mod sync;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -67,6 +69,24 @@ enum Command {
         /// The order body; stdin when left out.
         order: Option<std::path::PathBuf>,
     },
+    /// Queue a register sync of a tenant on a deployed stack (runs under the worker's lease,
+    /// like the hourly tick) and show how the last runs ended.
+    Sync {
+        #[arg(long)]
+        tenant: String,
+        /// Ignore the watermarks: resync everything.
+        #[arg(long)]
+        full: bool,
+        /// `customers` or `articles` (default both).
+        #[arg(long)]
+        resource: Option<String>,
+        /// The stack's work queue URL.
+        #[arg(long, env = "FORTSYNC_QUEUE_URL")]
+        queue_url: String,
+        /// The stack's state table, to show the last runs.
+        #[arg(long, env = "FORTSYNC_TABLE")]
+        table: Option<String>,
+    },
     /// Run every function's route on one local port, with the simulator, until Ctrl-C.
     Serve {
         #[arg(long, default_value_t = 3000)]
@@ -105,6 +125,22 @@ async fn main() -> ExitCode {
             known_articles,
             whole_krona,
         }),
+        Command::Sync {
+            tenant,
+            full,
+            resource,
+            queue_url,
+            table,
+        } => {
+            sync::run(sync::SyncArgs {
+                tenant,
+                full,
+                resource,
+                queue_url,
+                table,
+            })
+            .await
+        }
         Command::Serve {
             port,
             fortnox_port,

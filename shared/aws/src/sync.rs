@@ -136,6 +136,32 @@ impl SyncStore for DynamoStore {
             .await
     }
 
+    async fn peek(
+        &self,
+        tenant: &TenantId,
+        resource: SyncResource,
+    ) -> Result<Option<SyncCursor>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(cursor_key(tenant, resource)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        match out
+            .item
+            .and_then(|mut i| i.remove("cursor_json"))
+            .and_then(|v| v.as_s().ok().cloned())
+        {
+            Some(j) => serde_json::from_str(&j)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(e.to_string())),
+            None => Ok(None),
+        }
+    }
+
     async fn snapshots(
         &self,
         tenant: &TenantId,

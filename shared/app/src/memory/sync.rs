@@ -90,6 +90,18 @@ impl SyncStore for MemorySyncStore {
         }
     }
 
+    async fn peek(
+        &self,
+        tenant: &TenantId,
+        resource: SyncResource,
+    ) -> Result<Option<SyncCursor>, StoreError> {
+        Ok(self
+            .lock()?
+            .cursors
+            .get(&(tenant.clone(), resource))
+            .map(|c| c.0.clone()))
+    }
+
     async fn snapshots(
         &self,
         tenant: &TenantId,

@@ -90,6 +90,12 @@ pub trait SyncStore: Send + Sync {
         owner: &str,
         cursor: &SyncCursor,
     ) -> Result<(), StoreError>;
+    /// The cursor as stored, without taking the lease (status displays).
+    async fn peek(
+        &self,
+        tenant: &TenantId,
+        resource: SyncResource,
+    ) -> Result<Option<SyncCursor>, StoreError>;
     /// What both sides agreed on after the last sync, per item key (JSON), for the keys given.
     async fn snapshots(
         &self,
