@@ -9,6 +9,7 @@ mod map;
 mod report;
 mod samples;
 mod sync;
+mod sync_demo;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -253,6 +253,7 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     println!();
 
     after_the_sale(&env, &client, &tenant_id, &mut problems).await?;
+    crate::sync_demo::round(&env, &mut problems).await?;
 
     let created = states
         .iter()

@@ -321,7 +321,10 @@ async fn warehouse_stock_reaches_the_shop_from_the_stock_point() {
     .unwrap();
     sync(&env, SyncResource::Articles, false).await;
     let p = woo_product(&shop, "LAG-1");
-    assert_eq!(p["stock_quantity"], 9, "available at GBG, floored (not the article's 3)");
+    assert_eq!(
+        p["stock_quantity"], 9,
+        "available at GBG, floored (not the article's 3)"
+    );
     assert_eq!(p["regular_price"], "1.00", "prices are off");
 }
 
@@ -332,8 +335,10 @@ async fn customer_fields_flow_each_way_and_an_off_field_is_never_touched() {
         .seed(
             "customers",
             env.fortnox_tenant,
-            vec![json!({"Name": "Karin Berg", "Email": "karin@example.se", "Phone1": "070-111 22 33",
-                        "City": "Uppsala", "Address1": "Fortnoxvägen 1", "ZipCode": "75320"})],
+            vec![
+                json!({"Name": "Karin Berg", "Email": "karin@example.se", "Phone1": "070-111 22 33",
+                        "City": "Uppsala", "Address1": "Fortnoxvägen 1", "ZipCode": "75320"}),
+            ],
         )
         .unwrap();
     let mut s = SyncSettings::default();
@@ -356,21 +361,38 @@ async fn customer_fields_flow_each_way_and_an_off_field_is_never_touched() {
         .into_iter()
         .find(|c| c["email"] == "karin@example.se")
         .unwrap();
-    assert_eq!(karin["billing"]["phone"], "070-111 22 33", "phone: Fortnox → shop");
-    assert_eq!(karin["billing"]["address_1"], "Shopgatan 9", "address is off");
+    assert_eq!(
+        karin["billing"]["phone"], "070-111 22 33",
+        "phone: Fortnox → shop"
+    );
+    assert_eq!(
+        karin["billing"]["address_1"], "Shopgatan 9",
+        "address is off"
+    );
     let fortnox = env.sim.customers(env.fortnox_tenant);
-    let k = fortnox.iter().find(|c| c["Email"] == "karin@example.se").unwrap();
+    let k = fortnox
+        .iter()
+        .find(|c| c["Email"] == "karin@example.se")
+        .unwrap();
     assert_eq!(k["City"], "Malmö", "city: shop → Fortnox");
     assert_eq!(k["Address1"], "Fortnoxvägen 1", "address is off");
     let nils = fortnox.iter().find(|c| c["Email"] == "nils@example.se");
-    assert!(nils.is_some_and(|n| n["Name"] == "Nils Holm"), "{fortnox:?}");
+    assert!(
+        nils.is_some_and(|n| n["Name"] == "Nils Holm"),
+        "{fortnox:?}"
+    );
     assert_eq!(fortnox.len(), 2, "Karin linked by e-mail, not duplicated");
 
     // Nothing changed: nothing written.
     let writes = shop_writes(&shop);
     let again = sync(&env, SyncResource::Customers, false).await;
     assert_eq!(shop_writes(&shop), writes, "{}", again.summary());
-    assert_eq!(again.fortnox_updates + again.fortnox_creates, 0, "{}", again.summary());
+    assert_eq!(
+        again.fortnox_updates + again.fortnox_creates,
+        0,
+        "{}",
+        again.summary()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -410,7 +432,11 @@ async fn shopify_gets_prices_and_stock_at_its_location_through_a_429_storm() {
     assert_eq!(report.shop_updates, 120);
     let (_, v) = shop.variant_by_sku("SH-007").unwrap();
     assert_eq!(v.price, rust_decimal::Decimal::new(10000, 2), "{v:?}");
-    assert_eq!(v.on_hand.values().copied().collect::<Vec<_>>(), vec![7], "{v:?}");
+    assert_eq!(
+        v.on_hand.values().copied().collect::<Vec<_>>(),
+        vec![7],
+        "{v:?}"
+    );
     println!(
         "shopify calls: {} variant reads, {} bulk price updates, {} inventory sets",
         shop.count("productVariants"),

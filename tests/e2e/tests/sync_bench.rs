@@ -20,10 +20,14 @@ async fn ten_thousand_articles_first_full_sync_then_an_unchanged_hour() {
     let now = env.sim.now();
     env.sim.set_now(now - time::Duration::hours(1));
     let articles = (0..n)
-        .map(|i| json!({"ArticleNumber": format!("B-{i:05}"), "Description": format!("Artikel {i}"),
-                        "VAT": 25, "StockGoods": true, "QuantityInStock": i % 50}))
+        .map(|i| {
+            json!({"ArticleNumber": format!("B-{i:05}"), "Description": format!("Artikel {i}"),
+                        "VAT": 25, "StockGoods": true, "QuantityInStock": i % 50})
+        })
         .collect();
-    env.sim.seed("articles", env.fortnox_tenant, articles).unwrap();
+    env.sim
+        .seed("articles", env.fortnox_tenant, articles)
+        .unwrap();
     let prices = (0..n)
         .map(|i| json!({"ArticleNumber": format!("B-{i:05}"), "PriceList": "A", "FromQuantity": 0, "Price": 100 + i % 7}))
         .collect();
@@ -32,12 +36,20 @@ async fn ten_thousand_articles_first_full_sync_then_an_unchanged_hour() {
     let shop = woo_sim::spawn(woo_sim::SimConfig::default()).await.unwrap();
     shop.seed_products(
         (0..n)
-            .map(|i| json!({"name": format!("P{i}"), "sku": format!("B-{i:05}"), "regular_price": "1.00",
-                            "manage_stock": true, "stock_quantity": 0}))
+            .map(|i| {
+                json!({"name": format!("P{i}"), "sku": format!("B-{i:05}"), "regular_price": "1.00",
+                            "manage_stock": true, "stock_quantity": 0})
+            })
             .collect(),
     )
     .unwrap();
-    let mut tenant = env.stack.tenants.get_tenant(&env.tenant).await.unwrap().unwrap();
+    let mut tenant = env
+        .stack
+        .tenants
+        .get_tenant(&env.tenant)
+        .await
+        .unwrap()
+        .unwrap();
     tenant.shop = Some(ShopLink {
         platform: Platform::Woocommerce,
         base_url: shop.base_url.clone(),
@@ -46,7 +58,8 @@ async fn ten_thousand_articles_first_full_sync_then_an_unchanged_hour() {
     tenant.settings.sync.prices.direction = Direction::FortnoxToShop;
     tenant.settings.sync.stock.direction = StockDirection::FortnoxToShop;
     env.stack.tenants.put_tenant(&tenant).await.unwrap();
-    let creds = json!({"consumer_key": woo_sim::DEFAULT_KEY, "consumer_secret": woo_sim::DEFAULT_SECRET});
+    let creds =
+        json!({"consumer_key": woo_sim::DEFAULT_KEY, "consumer_secret": woo_sim::DEFAULT_SECRET});
     env.stack
         .secrets
         .put_secret(
@@ -92,7 +105,10 @@ async fn ten_thousand_articles_first_full_sync_then_an_unchanged_hour() {
         wall.as_secs_f64()
     );
     assert!(list_calls <= 21, "{list_calls} Fortnox list calls");
-    assert_eq!(f1, list_calls, "no Fortnox writes: prices and stock flow to the shop");
+    assert_eq!(
+        f1, list_calls,
+        "no Fortnox writes: prices and stock flow to the shop"
+    );
     assert_eq!(first.shop_updates, n);
     assert_eq!(w1, 100, "10 000 changes in batches of 100");
 

@@ -124,7 +124,7 @@ fn product_facts(p: &ShopProduct) -> ProductFacts {
 }
 
 fn money(d: Option<Decimal>) -> String {
-    d.map_or_else(|| "-".to_owned(), |v| v.to_string())
+    d.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
 }
 
 /// The writes of one page's plans, batched towards the shop.
@@ -142,12 +142,13 @@ impl Writes<'_> {
     /// Apply the plans of one page; snapshots only after every write succeeded.
     async fn apply(
         &mut self,
-        plans: Vec<(String, Option<ShopProduct>, ArticlePlan)>,
+        plans: Vec<(String, Option<ShopProduct>, Option<Decimal>, ArticlePlan)>,
     ) -> Result<(), SyncError> {
         let mut patches = Vec::new();
         let mut snapshots = Vec::new();
         let mut known = Vec::new();
-        for (sku, product, plan) in plans {
+        // `was`: the Fortnox price before this run (for the audit's old -> new).
+        for (sku, product, was, plan) in plans {
             self.report.pairs += 1;
             if plan.skip.is_some() {
                 self.report.skipped += 1;
@@ -215,7 +216,7 @@ impl Writes<'_> {
                 self.trail.change(
                     "price",
                     "shop_to_fortnox",
-                    format!("{sku}: {} -> {price}", money(plan.snapshot.fortnox_price)),
+                    format!("{sku}: {} -> {}", money(was), money(Some(price))),
                 );
             }
             if let Some(q) = to_fortnox.quantity_in_stock {
@@ -326,13 +327,9 @@ pub(super) async fn run(
                 .map(|a| {
                     let product = products.get(&a.number).cloned();
                     let pf = product.as_ref().map(product_facts);
-                    let plan = plan_article(
-                        Some(&facts(a, &lookups)),
-                        pf.as_ref(),
-                        last.get(&a.number),
-                        settings,
-                    );
-                    (a.number.clone(), product, plan)
+                    let af = facts(a, &lookups);
+                    let plan = plan_article(Some(&af), pf.as_ref(), last.get(&a.number), settings);
+                    (a.number.clone(), product, af.price, plan)
                 })
                 .collect();
             seen.extend(numbers);
@@ -404,7 +401,8 @@ pub(super) async fn run(
                     settings,
                 );
                 seen.insert(p.sku.clone());
-                plans.push((p.sku.clone(), Some(p), plan));
+                let was = af.as_ref().and_then(|f| f.price);
+                plans.push((p.sku.clone(), Some(p), was, plan));
             }
             Writes {
                 deps,

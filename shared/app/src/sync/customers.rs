@@ -137,12 +137,18 @@ async fn apply(
         if p.plan.is_noop() {
             report.skipped += 1;
         }
-        let fields = |c: &FieldChanges| {
+        // "City: Uppsala -> Malmö" per field written, old values from the side written to.
+        let fields = |c: &FieldChanges, before: Option<&CustomerFields>| {
             c.iter()
-                .map(|(f, _)| format!("{f:?}"))
+                .map(|(f, new)| {
+                    let old = before.and_then(|b| b.get(f)).unwrap_or("-");
+                    format!("{f:?}: {old} -> {new}")
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let fortnox_before = p.fortnox.as_ref().map(fortnox_fields);
+        let shop_before = p.shop.as_ref().map(shop_fields);
         match (&p.fortnox, p.plan.create_in_fortnox) {
             (Some(f), _) if !p.plan.to_fortnox.is_empty() => {
                 fortnox
@@ -156,7 +162,7 @@ async fn apply(
                         "{} (customer {}): {}",
                         p.key,
                         f.number,
-                        fields(&p.plan.to_fortnox)
+                        fields(&p.plan.to_fortnox, fortnox_before.as_ref())
                     ),
                 );
             }
@@ -183,7 +189,11 @@ async fn apply(
                 trail.change(
                     "customer",
                     "fortnox_to_shop",
-                    format!("{}: {}", p.key, fields(&p.plan.to_shop)),
+                    format!(
+                        "{}: {}",
+                        p.key,
+                        fields(&p.plan.to_shop, shop_before.as_ref())
+                    ),
                 );
             }
             (None, true) => {
