@@ -6,6 +6,7 @@
 //! - [`ports`]: the traits, each with its contract; [`oauth`]: those of the connect flow and
 //!   the token lifecycle.
 //! - [`ingress`]: signed order webhook → dedupe → order record → queue.
+//! - [`callback`]: the invoice-status callback's signed wire contract.
 //! - [`connect`]: the OAuth connect flow and disconnect.
 //! - [`worker`]: one queued job → the order state machine against Fortnox.
 //! - [`signature`]: constant-time HMAC-SHA256 verification over the raw body.
@@ -14,6 +15,7 @@
 //! - [`shop`]: the webshop port (register sync, status write-back).
 //! - [`memory`]: in-memory adapters.
 
+pub mod callback;
 pub mod connect;
 pub mod ingress;
 pub mod memory;

@@ -27,6 +27,10 @@ impl SecretNames {
     pub fn fortnox_token(&self, t: &TenantId) -> String {
         format!("{}/tenants/{t}/fortnox", self.prefix)
     }
+    /// The invoice-status callback's signing secrets (`{"current", "previous"}`).
+    pub fn callback(&self, t: &TenantId) -> String {
+        format!("{}/tenants/{t}/callback", self.prefix)
+    }
     /// The shop's API credentials: `{"access_token": …}` (Shopify) or
     /// `{"consumer_key": …, "consumer_secret": …}` (WooCommerce).
     pub fn shop(&self, t: &TenantId) -> String {

@@ -1,5 +1,5 @@
-//! The register sync end to end: moto (DynamoDB, SQS, Secrets Manager) + the Fortnox simulator
-//! + the WooCommerce / Shopify simulators. Changes flow each way per the settings, an unchanged
+//! The register sync end to end: moto (DynamoDB, SQS, Secrets Manager), the Fortnox simulator
+//! and the WooCommerce / Shopify simulators. Changes flow each way per the settings, an unchanged
 //! hour costs one Fortnox call per register and no shop write, a crash mid-run redoes its page
 //! and writes nothing twice, overlapping runs do the work once.
 

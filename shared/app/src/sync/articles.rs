@@ -361,65 +361,67 @@ pub(super) async fn run(
     let upstream = settings.articles.direction.writes_fortnox()
         || settings.prices.direction.writes_fortnox()
         || settings.stock.direction == StockDirection::ShopToFortnox;
-    while upstream {
-        let page = shop
-            .products_page(run.shop_since.as_deref(), run.shop_cursor.as_deref())
-            .await?;
-        report.shop_pages += 1;
-        let fresh: Vec<ShopProduct> = page
-            .items
-            .into_iter()
-            .filter(|p| !p.sku.trim().is_empty() && !seen.contains(&p.sku))
-            .collect();
-        if !fresh.is_empty() {
-            let skus: Vec<String> = fresh.iter().map(|p| p.sku.clone()).collect();
-            let known = deps.articles.known_articles(&tenant.id, &skus).await?;
-            let last = snapshots_of(deps, tenant, &skus).await?;
-            let mut plans = Vec::with_capacity(fresh.len());
-            let stock_up = settings.stock.direction == StockDirection::ShopToFortnox;
-            for p in fresh {
-                // Unchanged since the last sync wrote or read it: nothing to carry to Fortnox,
-                // and no Fortnox read for it.
-                if !stock_up
-                    && last.get(&p.sku).is_some_and(|l| {
-                        l.shop_price == p.price && l.title.as_deref() == Some(p.title.as_str())
-                    })
-                {
-                    continue;
+    if upstream {
+        loop {
+            let page = shop
+                .products_page(run.shop_since.as_deref(), run.shop_cursor.as_deref())
+                .await?;
+            report.shop_pages += 1;
+            let fresh: Vec<ShopProduct> = page
+                .items
+                .into_iter()
+                .filter(|p| !p.sku.trim().is_empty() && !seen.contains(&p.sku))
+                .collect();
+            if !fresh.is_empty() {
+                let skus: Vec<String> = fresh.iter().map(|p| p.sku.clone()).collect();
+                let known = deps.articles.known_articles(&tenant.id, &skus).await?;
+                let last = snapshots_of(deps, tenant, &skus).await?;
+                let mut plans = Vec::with_capacity(fresh.len());
+                let stock_up = settings.stock.direction == StockDirection::ShopToFortnox;
+                for p in fresh {
+                    // Unchanged since the last sync wrote or read it: nothing to carry to Fortnox,
+                    // and no Fortnox read for it.
+                    if !stock_up
+                        && last.get(&p.sku).is_some_and(|l| {
+                            l.shop_price == p.price && l.title.as_deref() == Some(p.title.as_str())
+                        })
+                    {
+                        continue;
+                    }
+                    // Fortnox is read only for SKUs it is known to have.
+                    let article = if known.contains(&p.sku) {
+                        fortnox.article(&p.sku).await?
+                    } else {
+                        None
+                    };
+                    let af = article.as_ref().map(|a| facts(a, &lookups));
+                    let plan = plan_article(
+                        af.as_ref(),
+                        Some(&product_facts(&p)),
+                        last.get(&p.sku),
+                        settings,
+                    );
+                    seen.insert(p.sku.clone());
+                    let was = af.as_ref().and_then(|f| f.price);
+                    plans.push((p.sku.clone(), Some(p), was, plan));
                 }
-                // Fortnox is read only for SKUs it is known to have.
-                let article = if known.contains(&p.sku) {
-                    fortnox.article(&p.sku).await?
-                } else {
-                    None
-                };
-                let af = article.as_ref().map(|a| facts(a, &lookups));
-                let plan = plan_article(
-                    af.as_ref(),
-                    Some(&product_facts(&p)),
-                    last.get(&p.sku),
-                    settings,
-                );
-                seen.insert(p.sku.clone());
-                let was = af.as_ref().and_then(|f| f.price);
-                plans.push((p.sku.clone(), Some(p), was, plan));
+                Writes {
+                    deps,
+                    tenant,
+                    fortnox: fortnox.as_ref(),
+                    shop: shop.as_ref(),
+                    lookups: &lookups,
+                    report: &mut report,
+                    trail,
+                }
+                .apply(plans)
+                .await?;
             }
-            Writes {
-                deps,
-                tenant,
-                fortnox: fortnox.as_ref(),
-                shop: shop.as_ref(),
-                lookups: &lookups,
-                report: &mut report,
-                trail,
+            run.shop_cursor = page.next.clone();
+            commit(deps, &tenant.id, SyncResource::Articles, cursor, run).await?;
+            if page.next.is_none() {
+                break;
             }
-            .apply(plans)
-            .await?;
-        }
-        run.shop_cursor = page.next.clone();
-        commit(deps, &tenant.id, SyncResource::Articles, cursor, run).await?;
-        if page.next.is_none() {
-            break;
         }
     }
     report.fortnox_calls = fortnox.take_calls().len() as u32;
