@@ -441,6 +441,13 @@ pub trait Accounting: Send + Sync {
         reference1: &str,
         reference2: &str,
     ) -> Result<Option<CreatedDocument>, AccountingError>;
+    /// The invoice's status facts and its `ExternalInvoiceReference1` (`None`: no such invoice).
+    async fn invoice_facts(
+        &self,
+        number: &str,
+    ) -> Result<Option<(fortsync_domain::status::InvoiceFacts, Option<String>)>, AccountingError>;
+    /// The invoice a payment was registered on (`None`: no such payment).
+    async fn invoice_of_payment(&self, payment: &str) -> Result<Option<String>, AccountingError>;
     /// Create an article; an article that already exists is not an error.
     async fn ensure_article(&self, draft: &ArticleDraft) -> Result<(), AccountingError>;
     /// Calls made since the last take, for the audit trail.

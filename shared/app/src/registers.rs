@@ -153,6 +153,19 @@ pub trait Registers: Send + Sync {
         number: &str,
         patch: &FortnoxCustomerPatch,
     ) -> Result<(), AccountingError>;
+    /// Invoices modified at or after `since`: (number, `ExternalInvoiceReference1`), 500 per
+    /// page (status polling).
+    async fn invoices_changed(
+        &self,
+        since: Option<&str>,
+        page: u32,
+    ) -> Result<RegisterPage<(String, Option<String>)>, AccountingError>;
+    /// The invoices of payments modified at or after `since`, 500 per page.
+    async fn payments_changed(
+        &self,
+        since: Option<&str>,
+        page: u32,
+    ) -> Result<RegisterPage<String>, AccountingError>;
     /// Calls made since the last take, for the audit trail and benchmarks.
     fn take_calls(&self) -> Vec<ApiCall>;
 }

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use thiserror::Error;
 
 mod followup;
+mod status;
 
 /// Longer than the worker's timeout, so a crashed attempt's lease expires before SQS shows
 /// the message again (visibility timeout = 6 × worker timeout).
@@ -134,6 +135,23 @@ impl Trail {
 pub async fn run_job(deps: &WorkerDeps, job: &Job) -> Result<JobOutcome, RetryLater> {
     match job {
         Job::Order { tenant, order_id } => process_order(deps, tenant, order_id).await,
+        Job::InvoiceStatus {
+            tenant,
+            invoice,
+            external_reference,
+            payment,
+        } => {
+            status::invoice_status(
+                deps,
+                tenant,
+                status::Notice {
+                    invoice: invoice.as_deref(),
+                    external_reference: external_reference.as_deref(),
+                    payment: payment.as_deref(),
+                },
+            )
+            .await
+        }
         Job::Sync {
             tenant,
             resource,

@@ -17,6 +17,17 @@ pub enum Job {
         #[serde(default)]
         full: bool,
     },
+    /// An invoice changed in Fortnox (callback, relay or polling): read it, update the order,
+    /// write the shop. Named by number, external reference or one of its payments.
+    InvoiceStatus {
+        tenant: TenantId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invoice: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_reference: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        payment: Option<String>,
+    },
 }
 
 /// What a sync job keeps in step.
@@ -27,14 +38,22 @@ pub enum SyncResource {
     Customers,
     /// Articles with their price and stock.
     Articles,
+    /// Invoice status polling: every invoice and payment changed since the last run goes
+    /// through the same path as a callback (makes the shop right even if every notice is lost).
+    Invoices,
 }
 
 impl SyncResource {
-    pub const ALL: [SyncResource; 2] = [SyncResource::Customers, SyncResource::Articles];
+    pub const ALL: [SyncResource; 3] = [
+        SyncResource::Customers,
+        SyncResource::Articles,
+        SyncResource::Invoices,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Customers => "customers",
             Self::Articles => "articles",
+            Self::Invoices => "invoices",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -45,7 +64,9 @@ impl SyncResource {
 impl Job {
     pub fn tenant(&self) -> &TenantId {
         match self {
-            Job::Order { tenant, .. } | Job::Sync { tenant, .. } => tenant,
+            Job::Order { tenant, .. }
+            | Job::Sync { tenant, .. }
+            | Job::InvoiceStatus { tenant, .. } => tenant,
         }
     }
 
@@ -55,6 +76,19 @@ impl Job {
             Job::Sync {
                 tenant, resource, ..
             } => format!("sync:{tenant}:{}", resource.as_str()),
+            Job::InvoiceStatus {
+                tenant,
+                invoice,
+                external_reference,
+                payment,
+            } => format!(
+                "status:{tenant}:{}",
+                invoice
+                    .as_deref()
+                    .or(external_reference.as_deref())
+                    .or(payment.as_deref())
+                    .unwrap_or("-")
+            ),
         }
     }
 }

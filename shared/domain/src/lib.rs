@@ -16,10 +16,13 @@
 //!   öre-exact totals with an optional rounding row) that replaces `document` in the worker.
 //! - [`followup`]: refunds of synced orders as credit documents.
 //! - [`sync`]: the hourly register sync (customers, articles, prices, stock): plans, no I/O.
+//! - [`status`]: Fortnox invoice facts → invoice status, transitions and the shop write-back.
+//! - [`balance`]: a customer's balance, open items and credit-limit warning.
 //! - [`state`]: the per-order state machine and record.
 //! - [`job`]: typed work-queue messages.
 //! - [`error`]: the retryable-vs-permanent classification shared by every layer.
 
+pub mod balance;
 pub mod charset;
 pub mod countries;
 pub mod document;
@@ -35,6 +38,7 @@ pub mod platform;
 pub mod settings;
 pub mod shopify;
 pub mod state;
+pub mod status;
 pub mod sync;
 pub mod tenant;
 pub mod woocommerce;

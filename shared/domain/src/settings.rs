@@ -11,6 +11,7 @@
 
 use crate::charset::{is_allowed_text, is_valid_article_number};
 use crate::countries;
+use crate::status::StatusSettings;
 use crate::sync::SyncSettings;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -368,6 +369,11 @@ pub struct TenantSettings {
     /// it is the default, so settings written before it existed serialise unchanged.
     #[serde(skip_serializing_if = "SyncSettings::is_default")]
     pub sync: SyncSettings,
+    /// Invoice status written back to the shop: when an order counts as invoiced, the
+    /// WooCommerce status on paid, tags (see [`StatusSettings`]). Left out of the stored JSON
+    /// while it is the default, like `sync`.
+    #[serde(skip_serializing_if = "StatusSettings::is_default")]
+    pub status: StatusSettings,
 }
 
 /// See [`TenantSettings::edits_after_booking`].
@@ -413,6 +419,7 @@ impl Default for TenantSettings {
             payments: PaymentSettings::default(),
             edits_after_booking: EditsAfterBooking::Flag,
             sync: SyncSettings::default(),
+            status: StatusSettings::default(),
         }
     }
 }
@@ -564,6 +571,7 @@ impl TenantSettings {
             check_payment(&format!("payments.by_method.{method}"), rule)?;
         }
         self.sync.validate()?;
+        self.status.validate()?;
         Ok(())
     }
 

@@ -204,6 +204,9 @@ pub struct OrderRecord {
     /// in Fortnox).
     #[serde(default)]
     pub document_kind: Option<crate::settings::DocumentKind>,
+    /// The invoice status last written to the shop (what the next one is compared with).
+    #[serde(default)]
+    pub shop_status: Option<crate::status::DocumentStatus>,
     pub attempts: u32,
     pub last_error: Option<Failure>,
     /// RFC 3339.
@@ -236,6 +239,7 @@ impl OrderRecord {
             replaced_documents: Vec::new(),
             flag: None,
             document_kind: None,
+            shop_status: None,
             invoice_number: None,
             invoice_attempted: false,
             bookkept: false,

@@ -226,6 +226,45 @@ impl Registers for FortnoxRegisters {
         Ok(register_page(p, |a| Some(listed_article(a))))
     }
 
+    async fn invoices_changed(
+        &self,
+        since: Option<&str>,
+        page: u32,
+    ) -> Result<RegisterPage<(String, Option<String>)>, AccountingError> {
+        let page = page_number(page)?;
+        let query = ListQuery::new()
+            .sort_by("documentnumber")
+            .sort_order(SortOrder::Ascending);
+        let query = modified_since(query, since);
+        let p = self.seen(
+            self.client
+                .list_page::<crate::models::InvoiceListItem>("/3/invoices", &query, page)
+                .await,
+        )?;
+        Ok(register_page(p, |i| {
+            Some((i.document_number, i.external_invoice_reference1))
+        }))
+    }
+
+    async fn payments_changed(
+        &self,
+        since: Option<&str>,
+        page: u32,
+    ) -> Result<RegisterPage<String>, AccountingError> {
+        let page = page_number(page)?;
+        let query = modified_since(ListQuery::new(), since);
+        let p = self.seen(
+            self.client
+                .list_page::<crate::models::InvoicePaymentListItem>(
+                    "/3/invoicepayments",
+                    &query,
+                    page,
+                )
+                .await,
+        )?;
+        Ok(register_page(p, |x| Some(x.invoice_number.to_string())))
+    }
+
     async fn article(&self, number: &str) -> Result<Option<FortnoxArticle>, AccountingError> {
         match self.client.article(number).await {
             Ok(a) => Ok(Some(FortnoxArticle {

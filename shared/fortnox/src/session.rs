@@ -17,6 +17,7 @@ use fortsync_domain::TenantId;
 use fortsync_domain::document::CustomerDraft;
 use fortsync_domain::mapping::{ArticleDraft, DocumentDraft};
 use fortsync_domain::settings::SendMode;
+use fortsync_domain::status::InvoiceFacts;
 use fortsync_domain::tenant::Tenant;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -280,6 +281,40 @@ impl Accounting for FortnoxSession {
                 "Fortnox credited invoice {number} but named no credit invoice"
             ))
         })
+    }
+
+    async fn invoice_facts(
+        &self,
+        number: &str,
+    ) -> Result<Option<(InvoiceFacts, Option<String>)>, AccountingError> {
+        let inv = match self.client.invoice(number).await {
+            Ok(inv) => inv,
+            Err(e) if e.status() == Some(404) => return Ok(None),
+            Err(e) => return self.seen(Err(e)),
+        };
+        let facts = InvoiceFacts {
+            number: inv.document_number.clone(),
+            total: inv.total,
+            balance: inv.balance,
+            booked: inv.booked,
+            sent: inv.sent,
+            cancelled: inv.cancelled,
+            credit: inv.credit,
+            credit_reference: inv.credit_invoice_reference.clone(),
+            due_date: inv.due_date.map(|d| d.to_string()),
+            final_pay_date: inv.final_pay_date.map(|d| d.to_string()),
+            ocr: inv.ocr.clone(),
+            currency: inv.currency.clone(),
+        };
+        Ok(Some((facts, inv.external_invoice_reference1.clone())))
+    }
+
+    async fn invoice_of_payment(&self, payment: &str) -> Result<Option<String>, AccountingError> {
+        match self.client.invoice_payment(payment).await {
+            Ok(p) => Ok(Some(p.invoice_number.to_string())),
+            Err(e) if e.status() == Some(404) => Ok(None),
+            Err(e) => self.seen(Err(e)),
+        }
     }
 
     async fn create_invoice(&self, d: &DocumentDraft) -> Result<CreatedDocument, AccountingError> {

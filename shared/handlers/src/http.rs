@@ -87,14 +87,40 @@ async fn order_webhook(
     }
 }
 
-async fn not_implemented() -> Response {
-    reply(
-        StatusCode::NOT_IMPLEMENTED,
-        json!({"error": "not implemented yet"}),
-    )
+/// `POST /callbacks/{tenant}/invoice-status` (see `fortsync_app::callback` for the contract).
+pub fn invoice_status_router(deps: Arc<IngressDeps>) -> Router {
+    let limit = deps.max_body_bytes.saturating_add(1);
+    Router::new()
+        .route("/callbacks/{tenant}/invoice-status", post(status_callback))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(deps)
 }
 
-/// `POST /callbacks/{tenant}/invoice-status`.
-pub fn invoice_status_router() -> Router {
-    Router::new().route("/callbacks/{tenant}/invoice-status", post(not_implemented))
+async fn status_callback(
+    State(deps): State<Arc<IngressDeps>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use fortsync_app::ingress::status::{StatusAccepted, receive_status};
+    match receive_status(&deps, &tenant, &headers, &body).await {
+        Ok(StatusAccepted::Queued) => reply(StatusCode::ACCEPTED, json!({"status": "queued"})),
+        Ok(StatusAccepted::Duplicate) => reply(StatusCode::OK, json!({"status": "duplicate"})),
+        Err(e) => {
+            let status = match &e {
+                IngressError::NotFound => StatusCode::NOT_FOUND,
+                IngressError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
+                IngressError::Unauthorized => StatusCode::UNAUTHORIZED,
+                IngressError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                IngressError::Invalid(_) => StatusCode::BAD_REQUEST,
+                IngressError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            tracing::warn!(tenant = %tenant, status = status.as_u16(), reason = %e, "callback refused");
+            let message = match &e {
+                IngressError::Invalid(reason) => reason.clone(),
+                _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+            };
+            reply(status, json!({"error": message}))
+        }
+    }
 }

@@ -103,7 +103,7 @@ impl Stack {
             .merge(http::webhook_router(self.ingress.clone()))
             .merge(oauth::start_router(self.oauth.clone()))
             .merge(oauth::callback_router(self.oauth.clone()))
-            .merge(http::invoice_status_router())
+            .merge(http::invoice_status_router(self.ingress.clone()))
             .route("/healthz", axum::routing::get(|| async { "ok" }))
     }
 

@@ -22,6 +22,10 @@ enum ShopCredentials {
         consumer_key: String,
         consumer_secret: String,
     },
+    /// A generic shop's status endpoint (the `ShopLink` URL) signing secret.
+    Generic {
+        signing_secret: String,
+    },
 }
 
 pub struct ShopApis {
@@ -105,11 +109,9 @@ impl ShopConnector for ShopApis {
                         .map_err(|e| ShopError::Invalid(e.to_string()))?,
                 )
             }
-            (Platform::Generic, _) => {
-                return Err(ShopError::Invalid(
-                    "a generic shop has no API to sync registers with".into(),
-                ));
-            }
+            (Platform::Generic, ShopCredentials::Generic { signing_secret }) => Arc::new(
+                GenericShop::new(&link.base_url, &signing_secret, self.timeout)?,
+            ),
             _ => return Err(refused("the shop credentials do not match the platform")),
         };
         if let Ok(mut c) = self.cache.lock() {
@@ -122,4 +124,139 @@ impl ShopConnector for ShopApis {
 fn hex_digest(s: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(&Sha256::digest(s.as_bytes())[..8])
+}
+
+/// A generic shop (no register API): status changes go to the tenant's own endpoint as a
+/// signed POST (the callback contract in reverse: `X-Fortsync-Timestamp`, `X-Fortsync-Event-Id`,
+/// `X-Fortsync-Signature` over `"{timestamp}.{body}"` with the tenant's signing secret).
+pub struct GenericShop {
+    http: reqwest::Client,
+    url: String,
+    secret: String,
+}
+
+impl GenericShop {
+    pub fn new(url: &str, secret: &str, timeout: Duration) -> Result<Self, ShopError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| ShopError::Unavailable(e.to_string()))?;
+        Ok(Self {
+            http,
+            url: url.to_owned(),
+            secret: secret.to_owned(),
+        })
+    }
+
+    fn no_registers() -> ShopError {
+        ShopError::Invalid(
+            "a generic shop has no register API; only status updates are sent".into(),
+        )
+    }
+}
+
+#[async_trait]
+impl Shop for GenericShop {
+    async fn products_page(
+        &self,
+        _: Option<&str>,
+        _: Option<&str>,
+    ) -> Result<fortsync_app::shop::Page<fortsync_app::shop::ShopProduct>, ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn products_by_sku(
+        &self,
+        _: &[String],
+    ) -> Result<Vec<fortsync_app::shop::ShopProduct>, ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn update_products(
+        &self,
+        _: &[fortsync_app::shop::ProductPatch],
+    ) -> Result<(), ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn create_product(
+        &self,
+        _: &fortsync_app::shop::NewProduct,
+    ) -> Result<fortsync_app::shop::ShopProduct, ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn customers_page(
+        &self,
+        _: Option<&str>,
+        _: Option<&str>,
+    ) -> Result<fortsync_app::shop::Page<fortsync_app::shop::ShopCustomer>, ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn find_customer_by_email(
+        &self,
+        _: &str,
+    ) -> Result<Option<fortsync_app::shop::ShopCustomer>, ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn update_customer(
+        &self,
+        _: &str,
+        _: &fortsync_app::shop::CustomerPatch,
+    ) -> Result<(), ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn create_customer(
+        &self,
+        _: &fortsync_app::shop::CustomerPatch,
+    ) -> Result<fortsync_app::shop::ShopCustomer, ShopError> {
+        Err(Self::no_registers())
+    }
+    async fn set_customer_fields(
+        &self,
+        _: &str,
+        _: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), ShopError> {
+        Err(Self::no_registers())
+    }
+
+    async fn annotate_order(
+        &self,
+        annotation: &fortsync_app::shop::OrderAnnotation,
+    ) -> Result<(), ShopError> {
+        let body = serde_json::to_vec(annotation).map_err(|e| ShopError::Invalid(e.to_string()))?;
+        let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let signature = fortsync_app::callback::sign(self.secret.as_bytes(), timestamp, &body);
+        let event = format!(
+            "status:{}:{}",
+            annotation.order_id,
+            hex_digest(&String::from_utf8_lossy(&body))
+        );
+        let resp = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .header(
+                fortsync_app::callback::TIMESTAMP_HEADER,
+                timestamp.to_string(),
+            )
+            .header(fortsync_app::callback::EVENT_HEADER, event)
+            .header(fortsync_app::callback::SIGNATURE_HEADER, signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| ShopError::Unavailable(e.to_string()))?;
+        let status = resp.status().as_u16();
+        match status {
+            200..=299 => Ok(()),
+            401 | 403 => Err(ShopError::Unauthorized(format!(
+                "the shop's endpoint answered {status}"
+            ))),
+            429 => Err(ShopError::RateLimited {
+                retry_after_ms: 60_000,
+            }),
+            400..=499 => Err(ShopError::Invalid(format!(
+                "the shop's endpoint answered {status}"
+            ))),
+            _ => Err(ShopError::Unavailable(format!(
+                "the shop's endpoint answered {status}"
+            ))),
+        }
+    }
 }

@@ -123,7 +123,8 @@ async fn the_hourly_schedule_queues_one_job_per_connected_tenant_and_register_it
         .await
         .unwrap();
     assert_eq!(out["status"], "queued");
-    assert_eq!(out["jobs"], 3, "{out}");
+    // both-registers: customers, articles, invoices; prices-only: articles, invoices.
+    assert_eq!(out["jobs"], 5, "{out}");
     let jobs: Vec<String> = stack
         .consumer
         .receive(100)
@@ -132,7 +133,8 @@ async fn the_hourly_schedule_queues_one_job_per_connected_tenant_and_register_it
         .into_iter()
         .map(|m| m.body)
         .collect();
-    assert_eq!(jobs.len() + before, 3 + before, "{jobs:?}");
+    assert_eq!(jobs.len() + before, 5 + before, "{jobs:?}");
+    assert_eq!(jobs.iter().filter(|j| j.contains("invoices")).count(), 2);
     assert!(
         jobs.iter().all(|j| j.contains("\"kind\":\"sync\"")),
         "{jobs:?}"

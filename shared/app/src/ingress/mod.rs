@@ -16,10 +16,11 @@ use std::time::Duration;
 use thiserror::Error;
 
 pub mod platforms;
+pub mod status;
 
 pub use platforms::{GENERIC_DELIVERY as DELIVERY_HEADER, GENERIC_SIGNATURE as SIGNATURE_HEADER};
 /// Deliveries are remembered this long (shops retry for hours to days).
-const DELIVERY_TTL_SECS: i64 = 7 * 24 * 3600;
+pub(crate) const DELIVERY_TTL_SECS: i64 = 7 * 24 * 3600;
 
 pub struct IngressDeps {
     pub tenants: Arc<dyn TenantStore>,

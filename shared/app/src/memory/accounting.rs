@@ -419,6 +419,41 @@ impl Accounting for FakeFortnox {
                 total: *t,
             }))
     }
+    async fn invoice_facts(
+        &self,
+        number: &str,
+    ) -> Result<Option<(fortsync_domain::status::InvoiceFacts, Option<String>)>, AccountingError>
+    {
+        let b = self.call("GET", "/3/invoices")?;
+        let Some((n, reference, total)) = b.invoices.iter().find(|i| i.0 == number).cloned() else {
+            return Ok(None);
+        };
+        let (booked, sent, payments) = b.progress.get(number).cloned().unwrap_or_default();
+        let a = b.after.get(number).cloned().unwrap_or_default();
+        let facts = fortsync_domain::status::InvoiceFacts {
+            number: n,
+            total,
+            balance: if payments.is_empty() {
+                total
+            } else {
+                rust_decimal::Decimal::ZERO
+            },
+            booked,
+            sent,
+            cancelled: a.cancelled,
+            credit: total.is_sign_negative(),
+            credit_reference: a.credit,
+            ..Default::default()
+        };
+        Ok(Some((facts, Some(reference))))
+    }
+    async fn invoice_of_payment(&self, payment: &str) -> Result<Option<String>, AccountingError> {
+        let b = self.call("GET", "/3/invoicepayments")?;
+        Ok(b.progress
+            .iter()
+            .find(|(_, p)| p.2.iter().any(|x| x == payment))
+            .map(|(n, _)| n.clone()))
+    }
     fn take_calls(&self) -> Vec<ApiCall> {
         self.books
             .lock()

@@ -18,6 +18,7 @@
 
 pub mod articles;
 pub mod customers;
+pub mod invoices;
 pub mod store;
 
 use crate::ports::{
@@ -143,9 +144,18 @@ impl Trail {
 }
 
 fn wanted(tenant: &Tenant, resource: SyncResource) -> bool {
+    use fortsync_domain::order::Platform;
     use fortsync_domain::sync::{Direction, StockDirection};
     let s = &tenant.settings.sync;
+    let Some(link) = &tenant.shop else {
+        return false;
+    };
+    // A generic shop has no register API: it only receives status updates.
+    if link.platform == Platform::Generic && resource != SyncResource::Invoices {
+        return false;
+    }
     match resource {
+        SyncResource::Invoices => true,
         SyncResource::Articles => {
             s.articles.direction != Direction::Off
                 || s.prices.direction != Direction::Off
@@ -242,6 +252,9 @@ pub async fn run_sync(
         }
         SyncResource::Customers => {
             customers::run(deps, &tenant, &mut cursor, &mut run, &mut trail).await
+        }
+        SyncResource::Invoices => {
+            invoices::run(deps, &tenant, &mut cursor, &mut run, &mut trail).await
         }
     };
     if let Some(key) = audit_key(resource)
