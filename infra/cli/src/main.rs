@@ -8,6 +8,7 @@ mod links;
 mod map;
 mod report;
 mod samples;
+mod status_demo;
 mod sync;
 mod sync_demo;
 

@@ -253,7 +253,8 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     println!();
 
     after_the_sale(&env, &client, &tenant_id, &mut problems).await?;
-    crate::sync_demo::round(&env, &mut problems).await?;
+    let shop = crate::sync_demo::round(&env, &mut problems).await?;
+    crate::status_demo::lifecycle(&env, &shop, &mut problems).await?;
 
     let created = states
         .iter()
@@ -270,7 +271,7 @@ pub async fn demo(aws: bool) -> Result<(), String> {
     }
     if problems.is_empty() {
         println!(
-            "Every order was delivered once: {created} invoices from three kinds of shop, one customer shared by a generic and a Shopify order, 1 order refused with advice, duplicates and the forged delivery dropped."
+            "Every order was delivered once: {created} invoices from three kinds of shop, one customer shared by a generic and a Shopify order, 1 order refused with advice, duplicates and the forged delivery dropped; a refund credited, a cancellation carried over, a register sync round each way, and an invoice followed to paid in the shop."
         );
         Ok(())
     } else {

@@ -63,7 +63,10 @@ async fn shop_put(shop: &woo_sim::SimHandle, path: &str, body: Value) -> Result<
     }
 }
 
-pub async fn round(env: &LocalEnv, problems: &mut Vec<String>) -> Result<(), String> {
+pub async fn round(
+    env: &LocalEnv,
+    problems: &mut Vec<String>,
+) -> Result<woo_sim::SimHandle, String> {
     println!("6. Register sync (hourly, or `fortsync sync`) with a WooCommerce shop");
     let shop = woo_sim::spawn(woo_sim::SimConfig::default())
         .await
@@ -280,5 +283,5 @@ pub async fn round(env: &LocalEnv, problems: &mut Vec<String>) -> Result<(), Str
         }
     }
     println!();
-    Ok(())
+    Ok(shop)
 }
