@@ -3,6 +3,7 @@
 //! shows the Fortnox document an order becomes, offline; `sync` queues a register sync on a
 //! deployed stack.
 
+mod customer;
 mod env;
 mod links;
 mod map;
@@ -89,6 +90,30 @@ enum Command {
         #[arg(long, env = "FORTSYNC_TABLE")]
         table: Option<String>,
     },
+    /// A customer's balance in Fortnox, overdue and open invoices, uninvoiced shop orders and
+    /// the credit limit (deployed stack: reads the state table and the tenant's token).
+    Customer {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "FORTSYNC_TABLE")]
+        table: String,
+        #[arg(long, env = "FORTSYNC_SECRET_PREFIX", default_value = "fortsync/prod")]
+        secret_prefix: String,
+        #[arg(
+            long,
+            env = "FORTNOX_API_BASE",
+            default_value = "https://api.fortnox.se"
+        )]
+        fortnox_api_base: String,
+        #[arg(
+            long,
+            env = "FORTNOX_AUTH_BASE",
+            default_value = "https://apps.fortnox.se"
+        )]
+        fortnox_auth_base: String,
+    },
     /// Run every function's route on one local port, with the simulator, until Ctrl-C.
     Serve {
         #[arg(long, default_value_t = 3000)]
@@ -140,6 +165,24 @@ async fn main() -> ExitCode {
                 resource,
                 queue_url,
                 table,
+            })
+            .await
+        }
+        Command::Customer {
+            tenant,
+            email,
+            table,
+            secret_prefix,
+            fortnox_api_base,
+            fortnox_auth_base,
+        } => {
+            customer::run(customer::CustomerArgs {
+                tenant,
+                email,
+                table,
+                secret_prefix,
+                fortnox_api_base,
+                fortnox_auth_base,
             })
             .await
         }

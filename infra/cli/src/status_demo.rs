@@ -184,5 +184,8 @@ pub async fn lifecycle(
         ));
     }
     println!();
+    println!("8. A customer's balance (`fortsync customer --tenant T --email E`)");
+    crate::customer::print(&env.stack.worker, &env.tenant, "anna.svensson@example.se").await?;
+    println!();
     Ok(())
 }

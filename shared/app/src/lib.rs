@@ -15,6 +15,7 @@
 //! - [`shop`]: the webshop port (register sync, status write-back).
 //! - [`memory`]: in-memory adapters.
 
+pub mod balance;
 pub mod callback;
 pub mod connect;
 pub mod ingress;

@@ -446,6 +446,11 @@ pub trait Accounting: Send + Sync {
         &self,
         number: &str,
     ) -> Result<Option<(fortsync_domain::status::InvoiceFacts, Option<String>)>, AccountingError>;
+    /// The customer's unpaid, not cancelled invoices (and credit notes).
+    async fn open_invoices(
+        &self,
+        customer_number: &str,
+    ) -> Result<Vec<fortsync_domain::balance::OpenInvoice>, AccountingError>;
     /// The invoice a payment was registered on (`None`: no such payment).
     async fn invoice_of_payment(&self, payment: &str) -> Result<Option<String>, AccountingError>;
     /// Create an article; an article that already exists is not an error.

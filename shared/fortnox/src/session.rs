@@ -309,6 +309,27 @@ impl Accounting for FortnoxSession {
         Ok(Some((facts, inv.external_invoice_reference1.clone())))
     }
 
+    async fn open_invoices(
+        &self,
+        customer_number: &str,
+    ) -> Result<Vec<fortsync_domain::balance::OpenInvoice>, AccountingError> {
+        let query = crate::api::ListQuery::new()
+            .filter("unpaid")
+            .param("customernumber", customer_number);
+        let listed = self.seen(self.client.invoices(&query).collect_all().await)?;
+        Ok(listed
+            .into_iter()
+            // Fortnox's customer filter is a search: keep exact matches only.
+            .filter(|i| i.customer_number == customer_number && !i.cancelled)
+            .map(|i| fortsync_domain::balance::OpenInvoice {
+                number: i.document_number,
+                due_date: i.due_date.map(|d| d.to_string()).unwrap_or_default(),
+                total: i.total,
+                balance: i.balance,
+            })
+            .collect())
+    }
+
     async fn invoice_of_payment(&self, payment: &str) -> Result<Option<String>, AccountingError> {
         match self.client.invoice_payment(payment).await {
             Ok(p) => Ok(Some(p.invoice_number.to_string())),

@@ -447,6 +447,23 @@ impl Accounting for FakeFortnox {
         };
         Ok(Some((facts, Some(reference))))
     }
+    async fn open_invoices(
+        &self,
+        _customer_number: &str,
+    ) -> Result<Vec<fortsync_domain::balance::OpenInvoice>, AccountingError> {
+        // The fake keeps no customer on its invoices: every unpaid one counts.
+        let b = self.call("GET", "/3/invoices")?;
+        Ok(b.invoices
+            .iter()
+            .filter(|(n, _, _)| b.progress.get(n).is_none_or(|p| p.2.is_empty()))
+            .map(|(n, _, t)| fortsync_domain::balance::OpenInvoice {
+                number: n.clone(),
+                due_date: String::new(),
+                total: *t,
+                balance: *t,
+            })
+            .collect())
+    }
     async fn invoice_of_payment(&self, payment: &str) -> Result<Option<String>, AccountingError> {
         let b = self.call("GET", "/3/invoicepayments")?;
         Ok(b.progress

@@ -154,6 +154,15 @@ pub(super) async fn invoice_status(
                 },
             };
             shop.annotate_order(&ann).await.map_err(transient)?;
+            if tenant.settings.status.customer_balance && link.platform != Platform::Generic {
+                // The buyer's balance moved with this invoice: keep the shop customer's fields
+                // current. A failure here must not undo the status write: logged only.
+                if let Err(e) =
+                    write_balance(deps, &tenant, &rec, fortnox.as_ref(), shop.as_ref()).await
+                {
+                    tracing::warn!(tenant = %tenant_id, error = %e, "customer balance not written");
+                }
+            }
             true
         }
         _ => false,
@@ -182,4 +191,37 @@ async fn record(deps: &WorkerDeps, tenant: &TenantId, order: &OrderId, trail: Tr
     if let Err(e) = deps.audit.append(tenant, order, &trail.entries).await {
         tracing::error!(tenant = %tenant, order = %order, error = %e, "audit trail not written");
     }
+}
+
+async fn write_balance(
+    deps: &WorkerDeps,
+    tenant: &Tenant,
+    rec: &OrderRecord,
+    fortnox: &dyn Accounting,
+    shop: &dyn crate::shop::Shop,
+) -> Result<(), String> {
+    let email = &rec.order.customer.email;
+    let Some(customer) = shop
+        .find_customer_by_email(email)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(()); // a guest checkout: no shop customer to write to
+    };
+    let found = crate::balance::for_customer(
+        fortnox,
+        deps.customers.as_ref(),
+        deps.orders.as_ref(),
+        tenant,
+        email,
+        &today(deps),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    if let Some((_, balance)) = found {
+        shop.set_customer_fields(&customer.id, &fortsync_domain::balance::fields(&balance))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }

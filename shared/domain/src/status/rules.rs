@@ -34,6 +34,13 @@ pub struct StatusSettings {
     pub woo_status_on_paid: String,
     /// Write `fortnox-…` status tags (Shopify tags, WooCommerce order tags). Default true.
     pub tags: bool,
+    /// Credit limit per customer (balance + uninvoiced orders), in the company's currency;
+    /// over it, the customer's balance fields carry a warning. Default none.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub credit_limit: Option<rust_decimal::Decimal>,
+    /// Write each customer's balance, overdue amount and open items to the shop customer
+    /// (Shopify metafields, WooCommerce customer meta) when their invoices change. Default true.
+    pub customer_balance: bool,
 }
 
 impl Default for StatusSettings {
@@ -43,6 +50,8 @@ impl Default for StatusSettings {
             complete_order_on_paid: true,
             woo_status_on_paid: "completed".into(),
             tags: true,
+            credit_limit: None,
+            customer_balance: true,
         }
     }
 }
