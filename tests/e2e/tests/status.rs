@@ -28,7 +28,12 @@ async fn setup(name: &str) -> (LocalEnv, woo_sim::SimHandle, String) {
     let env = moto_env(name, |_| {}).await;
     let shop = woo_sim::spawn(woo_sim::SimConfig::default()).await.unwrap();
     let order: Value = serde_json::from_str(&woo_order()).unwrap();
+    let buyer = order["billing"]["email"].clone();
     shop.seed_orders(vec![order]).unwrap();
+    shop.seed_customers(vec![
+        json!({"email": buyer, "first_name": "Erik", "last_name": "Lind"}),
+    ])
+    .unwrap();
     let mut tenant = env
         .stack
         .tenants
@@ -236,6 +241,120 @@ async fn booked_and_paid_reach_the_shop_once_each_through_the_signed_callback() 
     let n = notes(&shop);
     assert_eq!(n.len(), 2, "one note per real change: {n:?}");
     assert!(n[1].contains("paid"), "{n:?}");
+
+    // The buyer's balance went with it to the shop customer.
+    let customer = shop.customers().into_iter().next().unwrap();
+    let balance = customer["meta_data"]
+        .as_array()
+        .and_then(|m| m.iter().find(|x| x["key"] == "_fortsync_balance"))
+        .map(|x| x["value"].clone());
+    assert_eq!(balance, Some(json!("0.00")), "{customer}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shopify_order_gets_its_tags_metafields_and_note_when_paid() {
+    let env = moto_env("status-shopify", |_| {}).await;
+    let shop = shopify_sim::spawn(shopify_sim::SimConfig::default())
+        .await
+        .unwrap();
+    let seeded = shop.seed_order(shopify_sim::SeedOrder {
+        name: Some("#1101".into()),
+        email: Some("anna.svensson@example.se".into()),
+        ..Default::default()
+    });
+    let mut tenant = env
+        .stack
+        .tenants
+        .get_tenant(&env.tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    tenant.shop = Some(ShopLink {
+        platform: Platform::Shopify,
+        base_url: shop.base_url.clone(),
+        location_id: None,
+    });
+    env.stack.tenants.put_tenant(&tenant).await.unwrap();
+    for (name, v) in [
+        (
+            env.stack.names.shop(&env.tenant),
+            json!({"access_token": shopify_sim::DEFAULT_TOKEN}),
+        ),
+        (
+            env.stack.names.callback(&env.tenant),
+            json!({"current": CALLBACK_SECRET}),
+        ),
+    ] {
+        env.stack
+            .secrets
+            .put_secret(&name, &fortsync_app::SecretString::new(v.to_string()))
+            .await
+            .unwrap();
+    }
+    let mut order: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/../fixtures/shopify/order-mixed-vat.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    order["id"] = seeded.id.into();
+    let body = order.to_string();
+    let sig =
+        fortsync_app::signature::sign_base64(body.as_bytes(), fortsync_e2e::SECRET.as_bytes());
+    let resp = reqwest::Client::new()
+        .post(format!("{}/webhooks/{}/shopify", env.base_url, env.tenant))
+        .header("x-shopify-hmac-sha256", sig)
+        .header("x-shopify-topic", "orders/paid")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 202);
+    env.stack.pump(10).await.unwrap();
+    let invoice = env
+        .stack
+        .orders
+        .get_order(
+            &env.tenant,
+            &OrderId::parse(&seeded.id.to_string()).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .document_number
+        .unwrap();
+    fortnox(
+        &env,
+        "PUT",
+        &format!("/3/invoices/{invoice}/bookkeep"),
+        None,
+    )
+    .await;
+    pay(&env, &invoice).await;
+    let notice = json!({"invoice": invoice});
+    assert_eq!(
+        callback(&env, &notice, "s1", now(), CALLBACK_SECRET).await,
+        202
+    );
+    env.stack.pump(5).await.unwrap();
+    let o = shop.order(seeded.id).unwrap();
+    assert!(o.tags.iter().any(|t| t == "fortnox-paid"), "{:?}", o.tags);
+    assert!(
+        o.metafields
+            .iter()
+            .any(|m| m.namespace == "fortsync" && m.key == "status" && m.value == "paid"),
+        "{:?}",
+        o.metafields
+    );
+    assert!(
+        o.note
+            .as_deref()
+            .is_some_and(|n| n.contains(&format!("Fortnox invoice {invoice}: paid"))),
+        "{:?}",
+        o.note
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
