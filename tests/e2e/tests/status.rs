@@ -387,3 +387,109 @@ async fn polling_alone_makes_the_shop_right_when_every_notice_is_lost() {
     env.stack.pump(5).await.unwrap();
     assert_eq!(notes(&shop).len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_generic_shop_gets_a_signed_status_post() {
+    use std::sync::{Arc, Mutex};
+    let env = moto_env("status-generic", |_| {}).await;
+    // The merchant's endpoint: records what it receives, checks the signature.
+    let got: Arc<Mutex<Vec<(bool, Value)>>> = Arc::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/fortnox-status",
+        axum::routing::post(move |headers: http::HeaderMap, body: axum::body::Bytes| {
+            let seen = seen.clone();
+            async move {
+                let h = |n: &str| {
+                    headers
+                        .get(n)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                let ts: i64 = h(TIMESTAMP_HEADER).parse().unwrap_or(0);
+                let ok = fortsync_app::callback::verify(
+                    &[b"merchant-secret"],
+                    ts,
+                    now(),
+                    &body,
+                    &h(SIGNATURE_HEADER),
+                );
+                let json: Value = serde_json::from_slice(&body).unwrap_or_default();
+                seen.lock().unwrap().push((ok, json));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/fortnox-status", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut tenant = env
+        .stack
+        .tenants
+        .get_tenant(&env.tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    tenant.shop = Some(ShopLink {
+        platform: Platform::Generic,
+        base_url: url,
+        location_id: None,
+    });
+    env.stack.tenants.put_tenant(&tenant).await.unwrap();
+    for (name, v) in [
+        (
+            env.stack.names.shop(&env.tenant),
+            json!({"signing_secret": "merchant-secret"}),
+        ),
+        (
+            env.stack.names.callback(&env.tenant),
+            json!({"current": CALLBACK_SECRET}),
+        ),
+    ] {
+        env.stack
+            .secrets
+            .put_secret(&name, &fortsync_app::SecretString::new(v.to_string()))
+            .await
+            .unwrap();
+    }
+    let shop = fortsync_e2e::Shop::new(&env);
+    let (status, _) = shop
+        .deliver(&fortsync_e2e::fixture("order-1001-anna"), None)
+        .await;
+    assert_eq!(status, 202);
+    env.stack.pump(10).await.unwrap();
+    let invoice = env
+        .stack
+        .orders
+        .get_order(&env.tenant, &OrderId::parse("1001").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .document_number
+        .unwrap();
+    fortnox(
+        &env,
+        "PUT",
+        &format!("/3/invoices/{invoice}/bookkeep"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        callback(
+            &env,
+            &json!({"invoice": invoice}),
+            "g1",
+            now(),
+            CALLBACK_SECRET
+        )
+        .await,
+        202
+    );
+    env.stack.pump(5).await.unwrap();
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].0, "signed with the tenant's signing secret");
+    assert_eq!(got[0].1["order_id"], "1001");
+    assert_eq!(got[0].1["fields"]["status"], "booked", "{}", got[0].1);
+}
