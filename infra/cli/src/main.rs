@@ -80,7 +80,7 @@ enum Command {
         /// Ignore the watermarks: resync everything.
         #[arg(long)]
         full: bool,
-        /// `customers` or `articles` (default both).
+        /// `customers`, `articles` or `invoices` (default all three).
         #[arg(long)]
         resource: Option<String>,
         /// The stack's work queue URL.

@@ -19,13 +19,12 @@ pub struct SyncArgs {
 
 pub async fn run(args: SyncArgs) -> Result<(), String> {
     let tenant = TenantId::parse(&args.tenant).map_err(|e| e.to_string())?;
-    let resources =
-        match args.resource.as_deref() {
-            None => SyncResource::ALL.to_vec(),
-            Some(r) => vec![SyncResource::parse(r).ok_or_else(|| {
-                format!("--resource must be one of customers, articles (not {r})")
-            })?],
-        };
+    let resources = match args.resource.as_deref() {
+        None => SyncResource::ALL.to_vec(),
+        Some(r) => vec![SyncResource::parse(r).ok_or_else(|| {
+            format!("--resource must be one of customers, articles, invoices (not {r})")
+        })?],
+    };
     let sdk = fortsync_aws::load_config().await;
     if let Some(table) = &args.table {
         let store = DynamoStore::new(fortsync_aws::dynamo_client::Client::new(&sdk), table);

@@ -65,6 +65,7 @@ async fn sync_queues_a_job_per_register_and_shows_the_last_run() {
         "{stdout}"
     );
     assert!(stdout.contains("last customers run: never"), "{stdout}");
+    assert!(stdout.contains("last invoices run: never"), "{stdout}");
     assert!(
         stdout.contains("queued: articles sync of cli-sync (full)"),
         "{stdout}"
@@ -76,7 +77,7 @@ async fn sync_queues_a_job_per_register_and_shows_the_last_run() {
         None,
     );
     let jobs = queue.receive(10).await.unwrap();
-    assert_eq!(jobs.len(), 2);
+    assert_eq!(jobs.len(), 3, "customers, articles, invoices");
     assert!(
         jobs.iter().all(|j| j.body.contains("\"full\":true")),
         "{:?}",
@@ -89,7 +90,7 @@ async fn sync_queues_a_job_per_register_and_shows_the_last_run() {
             "--tenant",
             "cli-sync",
             "--resource",
-            "invoices",
+            "orders",
             "--queue-url",
             &queue_url,
         ])

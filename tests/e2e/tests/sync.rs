@@ -444,3 +444,55 @@ async fn shopify_gets_prices_and_stock_at_its_location_through_a_429_storm() {
         shop.count("inventorySetQuantities")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_products_are_created_as_drafts_and_shop_stock_reaches_fortnox() {
+    let env = moto_env("sync-create", |_| {}).await;
+    seed_articles(
+        &env,
+        vec![
+            article("NEW-1", "40.00", 25, 6),
+            article("STK-1", "10.00", 25, 1),
+        ],
+    );
+    env.sim
+        .seed(
+            "articles",
+            env.fortnox_tenant,
+            vec![json!({"ArticleNumber": "OLD-1", "Description": "Utgången", "Active": false})],
+        )
+        .unwrap();
+    let mut s = SyncSettings::default();
+    s.articles.direction = Direction::FortnoxToShop;
+    s.articles.create_missing = true;
+    s.prices.direction = Direction::FortnoxToShop;
+    s.stock.direction = StockDirection::ShopToFortnox;
+    let shop = woo(&env, s).await;
+    shop.seed_products(vec![
+        json!({"name": "Lagervara", "sku": "STK-1", "regular_price": "12.50", "manage_stock": true, "stock_quantity": 33}),
+    ])
+    .unwrap();
+    let report = sync(&env, SyncResource::Articles, false).await;
+    println!("create: {}", report.summary());
+    let created = woo_product(&shop, "NEW-1");
+    assert_eq!(
+        created["status"], "draft",
+        "created for the merchant to review"
+    );
+    assert_eq!(created["regular_price"], "50.00");
+    assert!(
+        !shop.products().iter().any(|p| p["sku"] == "OLD-1"),
+        "inactive articles are not synced"
+    );
+    let stk = env
+        .sim
+        .articles(env.fortnox_tenant)
+        .into_iter()
+        .find(|a| a["ArticleNumber"] == "STK-1")
+        .unwrap();
+    assert_eq!(
+        stk["QuantityInStock"].as_f64(),
+        Some(33.0),
+        "shop stock → Fortnox"
+    );
+}

@@ -350,7 +350,7 @@ impl Harness {
         self.sim.topic_events(Some(TOPIC))
     }
 
-    async fn call(
+    pub async fn call(
         &self,
         tenant: usize,
         method: reqwest::Method,
