@@ -514,58 +514,18 @@ impl ArticleIndex for DynamoStore {
         tenant: &TenantId,
         numbers: &[String],
     ) -> Result<std::collections::HashSet<String>, StoreError> {
-        use aws_sdk_dynamodb::types::KeysAndAttributes;
-        let mut known = std::collections::HashSet::new();
         let mut wanted: Vec<&String> = numbers.iter().collect();
         wanted.sort();
         wanted.dedup();
-        // BatchGetItem takes 100 keys; what it leaves unprocessed is asked for again.
-        for chunk in wanted.chunks(100) {
-            let keys: Vec<Item> = chunk
-                .iter()
-                .map(|n| {
-                    HashMap::from([
-                        (HASH_KEY.to_owned(), s(tenant_pk(tenant))),
-                        (RANGE_KEY.to_owned(), s(format!("ARTICLE#{n}"))),
-                    ])
-                })
-                .collect();
-            let mut request = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .projection_expression("sk")
-                    .build()
-                    .map_err(unavailable)?,
-            );
-            let mut rounds = 0;
-            while let Some(keys) = request.take() {
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, keys)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                for item in out
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default()
-                {
-                    if let Some(AttributeValue::S(sk)) = item.get(RANGE_KEY)
-                        && let Some(n) = sk.strip_prefix("ARTICLE#")
-                    {
-                        known.insert(n.to_owned());
-                    }
-                }
-                rounds += 1;
-                request = out
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|_| rounds < 5);
-            }
-        }
-        Ok(known)
+        let keys = wanted.iter().map(|n| article_key(tenant, n)).collect();
+        let found = self.batch_get(keys, Some("sk")).await?;
+        Ok(found
+            .iter()
+            .filter_map(|item| match item.get(RANGE_KEY) {
+                Some(AttributeValue::S(sk)) => sk.strip_prefix("ARTICLE#").map(str::to_owned),
+                _ => None,
+            })
+            .collect())
     }
 
     async fn remember_articles(
@@ -573,39 +533,16 @@ impl ArticleIndex for DynamoStore {
         tenant: &TenantId,
         numbers: &[String],
     ) -> Result<(), StoreError> {
-        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
-        for chunk in numbers.chunks(25) {
-            let mut writes = Vec::with_capacity(chunk.len());
-            for n in chunk {
-                let item = HashMap::from([
-                    (HASH_KEY.to_owned(), s(tenant_pk(tenant))),
-                    (RANGE_KEY.to_owned(), s(format!("ARTICLE#{n}"))),
-                ]);
-                let put = PutRequest::builder()
-                    .set_item(Some(item))
-                    .build()
-                    .map_err(unavailable)?;
-                writes.push(WriteRequest::builder().put_request(put).build());
-            }
-            let mut pending = Some(writes);
-            let mut rounds = 0;
-            while let Some(batch) = pending.take() {
-                let out = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, batch)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                rounds += 1;
-                pending = out
-                    .unprocessed_items
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|b| !b.is_empty() && rounds < 5);
-            }
-        }
-        Ok(())
+        let items = numbers.iter().map(|n| article_key(tenant, n)).collect();
+        self.batch_put(items).await
     }
+}
+
+fn article_key(tenant: &TenantId, number: &str) -> Item {
+    HashMap::from([
+        (HASH_KEY.to_owned(), s(tenant_pk(tenant))),
+        (RANGE_KEY.to_owned(), s(format!("ARTICLE#{number}"))),
+    ])
 }
 
 #[async_trait]

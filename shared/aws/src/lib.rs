@@ -8,6 +8,7 @@
 //! - [`secrets`]: the `SecretsManagerStore` adapter.
 //! - [`provision`]: create the table and queues from their definitions.
 
+mod batch;
 pub mod config;
 pub mod dynamo;
 pub mod provision;

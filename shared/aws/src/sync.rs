@@ -3,7 +3,7 @@
 
 use crate::dynamo::{DynamoStore, from_item, n, s, tenant_pk, unavailable};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::AttributeValue;
 use fortsync_app::StoreError;
 use fortsync_app::sync::store::{SyncCursor, SyncStore};
 use fortsync_domain::TenantId;
@@ -168,52 +168,24 @@ impl SyncStore for DynamoStore {
         resource: SyncResource,
         keys: &[String],
     ) -> Result<HashMap<String, String>, StoreError> {
-        let mut out = HashMap::new();
         let mut wanted: Vec<&String> = keys.iter().collect();
         wanted.sort();
         wanted.dedup();
         let prefix = format!("SNAP#{}#", resource.as_str());
-        for chunk in wanted.chunks(100) {
-            let keys: Vec<Item> = chunk
-                .iter()
-                .map(|k| snapshot_key(tenant, resource, k))
-                .collect();
-            let mut request = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .build()
-                    .map_err(unavailable)?,
-            );
-            let mut rounds = 0;
-            while let Some(keys) = request.take() {
-                let got = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, keys)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                let items = got
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default();
-                for item in items {
-                    let key = item
-                        .get("sk")
-                        .and_then(|v| v.as_s().ok())
-                        .and_then(|sk| sk.strip_prefix(&prefix))
-                        .map(str::to_owned);
-                    let value: Option<Snapshot> = from_item(item).ok();
-                    if let (Some(k), Some(v)) = (key, value) {
-                        out.insert(k, v.data);
-                    }
-                }
-                rounds += 1;
-                request = got
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|_| rounds < 5);
+        let keys = wanted
+            .iter()
+            .map(|k| snapshot_key(tenant, resource, k))
+            .collect();
+        let mut out = HashMap::new();
+        for item in self.batch_get(keys, None).await? {
+            let key = item
+                .get("sk")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|sk| sk.strip_prefix(&prefix))
+                .map(str::to_owned);
+            let value: Option<Snapshot> = from_item(item).ok();
+            if let (Some(k), Some(v)) = (key, value) {
+                out.insert(k, v.data);
             }
         }
         Ok(out)
@@ -225,35 +197,15 @@ impl SyncStore for DynamoStore {
         resource: SyncResource,
         entries: &[(String, String)],
     ) -> Result<(), StoreError> {
-        for chunk in entries.chunks(25) {
-            let mut writes = Vec::with_capacity(chunk.len());
-            for (k, v) in chunk {
+        let items = entries
+            .iter()
+            .map(|(k, v)| {
                 let mut item = snapshot_key(tenant, resource, k);
                 item.insert("data".into(), s(v.clone()));
-                let put = PutRequest::builder()
-                    .set_item(Some(item))
-                    .build()
-                    .map_err(unavailable)?;
-                writes.push(WriteRequest::builder().put_request(put).build());
-            }
-            let mut pending = Some(writes);
-            let mut rounds = 0;
-            while let Some(batch) = pending.take() {
-                let out = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, batch)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                rounds += 1;
-                pending = out
-                    .unprocessed_items
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|b| !b.is_empty() && rounds < 5);
-            }
-        }
-        Ok(())
+                item
+            })
+            .collect();
+        self.batch_put(items).await
     }
 }
 
