@@ -173,6 +173,13 @@ pub trait Shop: Send + Sync {
 
     /// Note, tags, fields and status on an order (see [`OrderAnnotation`]).
     async fn annotate_order(&self, annotation: &OrderAnnotation) -> Result<(), ShopError>;
+
+    /// The order's refund resources, raw (WooCommerce: `/orders/{id}/refunds`), for refunds its
+    /// webhooks announce without lines. Platforms whose refund webhooks carry the lines
+    /// (Shopify) have nothing to add: none.
+    async fn order_refunds(&self, _order_id: &str) -> Result<Vec<Vec<u8>>, ShopError> {
+        Ok(Vec::new())
+    }
 }
 
 /// The shop of a tenant (its `ShopLink` and the credentials in the secret store).

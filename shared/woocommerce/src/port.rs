@@ -63,4 +63,8 @@ impl Shop for WooShop {
     async fn annotate_order(&self, annotation: &OrderAnnotation) -> Result<(), ShopError> {
         self.annotate(annotation).await
     }
+
+    async fn order_refunds(&self, order_id: &str) -> Result<Vec<Vec<u8>>, ShopError> {
+        WooShop::order_refunds(self, order_id).await
+    }
 }

@@ -253,3 +253,93 @@ async fn an_edit_updates_an_unbooked_invoice_in_place_and_is_flagged_or_reissued
     );
     let _ = TenantId::parse("x");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_woocommerce_refund_announced_without_lines_is_credited_with_the_lines_the_shop_has() {
+    use fortsync_domain::order::Platform;
+    use fortsync_domain::tenant::ShopLink;
+    let env = moto_env("followups-woo-refund", |_| {}).await;
+    let fixture = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../fixtures/woocommerce/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let shop = woo_sim::spawn(woo_sim::SimConfig::default()).await.unwrap();
+    shop.seed_orders(vec![
+        serde_json::from_str(&fixture("order-mixed-vat-incl")).unwrap(),
+    ])
+    .unwrap();
+    shop.seed_refunds(
+        5101,
+        vec![serde_json::from_str(&fixture("refund-partial-shipping")).unwrap()],
+    )
+    .unwrap();
+    let mut tenant = env
+        .stack
+        .tenants
+        .get_tenant(&env.tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    tenant.shop = Some(ShopLink {
+        platform: Platform::Woocommerce,
+        base_url: shop.base_url.clone(),
+        location_id: None,
+    });
+    env.stack.tenants.put_tenant(&tenant).await.unwrap();
+    env.stack
+        .secrets
+        .put_secret(
+            &env.stack.names.shop(&env.tenant),
+            &fortsync_app::SecretString::new(
+                json!({"consumer_key": woo_sim::DEFAULT_KEY, "consumer_secret": woo_sim::DEFAULT_SECRET})
+                    .to_string(),
+            ),
+        )
+        .await
+        .unwrap();
+    let send = |body: String| {
+        let url = format!("{}/webhooks/{}/woocommerce", env.base_url, env.tenant);
+        async move {
+            let sig = fortsync_app::signature::sign_base64(
+                body.as_bytes(),
+                fortsync_e2e::SECRET.as_bytes(),
+            );
+            reqwest::Client::new()
+                .post(url)
+                .header("x-wc-webhook-signature", sig)
+                .header("x-wc-webhook-topic", "order.updated")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(send(fixture("order-mixed-vat-incl")).await, 202);
+    env.stack.pump(10).await.unwrap();
+    // The order, completed, now lists refund 5190 by its total only.
+    assert_eq!(send(fixture("order-with-refunds")).await, 202);
+    env.stack.pump(10).await.unwrap();
+    let rec = record(&env, "5101").await;
+    let r = &rec.refunds[0];
+    assert_eq!(r.state, RefundState::Done, "{r:?}");
+    assert_eq!(r.refund.lines.len(), 1, "the shop's lines: {r:?}");
+    let invoices = env.sim.invoices(env.fortnox_tenant);
+    let credit = invoice(&invoices, r.document.as_deref().unwrap());
+    assert_eq!(total(credit), -418.1);
+    let rows: Vec<String> = credit["InvoiceRows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["Description"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(rows.len(), 2, "the T-shirt and the shipping: {rows:?}");
+    assert!(
+        rows.iter().all(|d| !d.contains("Återbetalning")),
+        "no pro-rata rows: {rows:?}"
+    );
+}

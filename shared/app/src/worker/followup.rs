@@ -14,7 +14,7 @@
 
 use super::{StepError, Trail, WorkerDeps, hash_of_document};
 use crate::ports::{Accounting, CreatedDocument, Updated};
-use fortsync_domain::error::ErrorClass;
+use fortsync_domain::error::{Classify, ErrorClass};
 use fortsync_domain::followup::{RefundMethod, RefundState, map_refund, refund_reference};
 use fortsync_domain::mapping::{KnownArticles, MapContext, Mapped};
 use fortsync_domain::settings::{DocumentKind, EditsAfterBooking};
@@ -332,11 +332,12 @@ pub(super) async fn refund(
         return Ok(());
     };
     let refund = rec.refunds[i].refund.clone();
+    let refund_id = refund.id.clone();
     let skip = |rec: &mut OrderRecord, trail: &mut Trail, why: String| {
         trail.step(
             "refund",
             "skipped",
-            Some(format!("refund {}: {why}", refund.id)),
+            Some(format!("refund {refund_id}: {why}")),
         );
         rec.refunds[i].state = RefundState::Skipped;
         rec.refunds[i].note = Some(why);
@@ -354,6 +355,13 @@ pub(super) async fn refund(
         skip(rec, trail, "no Fortnox document to credit".into());
         return Ok(());
     }
+    let refund = match with_lines(deps, tenant, rec, &refund, trail).await? {
+        Some(detailed) => {
+            rec.refunds[i].refund = detailed.clone();
+            detailed
+        }
+        None => refund,
+    };
     let mapped = map_refund(
         &tenant.id,
         &rec.order,
@@ -386,6 +394,70 @@ pub(super) async fn refund(
     } else {
         negative_invoice(deps, tenant, rec, i, &invoice, mapped, fortnox, trail).await
     }
+}
+
+/// A refund announced without lines (WooCommerce's order-body summaries): its lines from the
+/// shop's refund resource, so the credit names what came back instead of a pro-rata split.
+/// `None` when the shop has no more to say (then the amount is credited pro rata).
+async fn with_lines(
+    deps: &WorkerDeps,
+    tenant: &Tenant,
+    rec: &OrderRecord,
+    refund: &fortsync_domain::order::Refund,
+    trail: &mut Trail,
+) -> Result<Option<fortsync_domain::order::Refund>, StepError> {
+    use fortsync_domain::order::Platform;
+    let woo = tenant
+        .shop
+        .as_ref()
+        .is_some_and(|l| l.platform == Platform::Woocommerce);
+    let (true, Some(sync)) = (
+        woo && refund.lines.is_empty() && refund.charges.is_empty(),
+        &deps.sync,
+    ) else {
+        return Ok(None);
+    };
+    let fetched = async {
+        let shop = sync.shops.shop(tenant).await?;
+        shop.order_refunds(rec.order_id.as_str()).await
+    }
+    .await;
+    let bodies = match fetched {
+        Ok(b) => b,
+        Err(e) if e.class() == ErrorClass::Retryable => {
+            return Err(crate::ports::AccountingError::retryable(e.to_string()).into());
+        }
+        Err(e) => {
+            trail.step(
+                "refund",
+                "warning",
+                Some(format!("refund lines not read from the shop: {e}")),
+            );
+            return Ok(None);
+        }
+    };
+    for body in bodies {
+        let parsed = fortsync_domain::woocommerce::parse_refund_on_basis(
+            rec.order_id.as_str(),
+            &body,
+            rec.order.prices_include_tax,
+        );
+        if let Ok(detailed) = parsed
+            && detailed.id == refund.id
+        {
+            trail.step(
+                "refund",
+                "lines_read",
+                Some(format!(
+                    "refund {}: {} lines from the shop",
+                    refund.id,
+                    detailed.lines.len()
+                )),
+            );
+            return Ok(Some(detailed));
+        }
+    }
+    Ok(None)
 }
 
 /// A refund of a Fortnox order: its rows added negated. Returns the invoice to credit instead
