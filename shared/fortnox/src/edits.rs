@@ -53,45 +53,61 @@ fn keep(existing: &[(Option<u64>, Shape<'_>)], wanted: &[DraftRow]) -> Vec<Optio
         .collect()
 }
 
-/// The update rows, and whether any existing row is kept (if not, clear the rows first).
-pub fn invoice_rows(existing: &[InvoiceRow], wanted: &[DraftRow]) -> (Vec<InvoiceRowWrite>, bool) {
-    let shapes: Vec<_> = existing
-        .iter()
-        .map(|e| {
-            let shape = Shape {
-                article: e.article_number.as_deref(),
-                description: e.description.as_deref(),
-                quantity: e.delivered_quantity,
-                price: e.price,
-                discount: e.discount,
-                vat: e.vat,
-                account: e.account_number,
-            };
-            (e.row_id, shape)
-        })
-        .collect();
-    let ids = keep(&shapes, wanted);
+/// A write row of either document kind: kept by `RowId`, or rewritten in place.
+trait RowWrite: Default {
+    fn set_row_id(&mut self, row_id: u64);
+    /// Send the discount explicitly: a row rewritten in place must not keep an old one.
+    fn set_discount(&mut self, discount: Decimal);
+}
+
+impl RowWrite for InvoiceRowWrite {
+    fn set_row_id(&mut self, row_id: u64) {
+        self.row_id = Some(row_id);
+    }
+    fn set_discount(&mut self, discount: Decimal) {
+        self.discount = Some(discount);
+        self.discount_type = Some(DiscountType::Amount);
+    }
+}
+
+impl RowWrite for OrderRowWrite {
+    fn set_row_id(&mut self, row_id: u64) {
+        self.row_id = Some(row_id);
+    }
+    fn set_discount(&mut self, discount: Decimal) {
+        self.discount = Some(discount);
+        self.discount_type = Some(DiscountType::Amount);
+    }
+}
+
+/// The rows of either kind: equal rows kept by `RowId`, others in full (`full`), and when
+/// nothing is equal, one row rewritten onto an existing row of the same article.
+fn update_rows<W: RowWrite>(
+    shapes: &[(Option<u64>, Shape<'_>)],
+    wanted: &[DraftRow],
+    full: fn(&DraftRow) -> W,
+) -> (Vec<W>, bool) {
+    let ids = keep(shapes, wanted);
     let kept = ids.iter().any(Option::is_some);
-    let mut rows: Vec<InvoiceRowWrite> = wanted
+    let mut rows: Vec<W> = wanted
         .iter()
         .zip(&ids)
         .map(|(w, id)| match id {
-            Some(row_id) => InvoiceRowWrite {
-                row_id: Some(*row_id),
-                ..InvoiceRowWrite::default()
-            },
-            None => invoice_row(w),
+            Some(row_id) => {
+                let mut row = W::default();
+                row.set_row_id(*row_id);
+                row
+            }
+            None => full(w),
         })
         .collect();
     if kept {
         return (rows, true);
     }
-    match rebind(&shapes, wanted) {
+    match rebind(shapes, wanted) {
         Some((j, row_id)) => {
-            let row = &mut rows[j];
-            row.row_id = Some(row_id);
-            row.discount = Some(wanted[j].discount);
-            row.discount_type = Some(DiscountType::Amount);
+            rows[j].set_row_id(row_id);
+            rows[j].set_discount(wanted[j].discount);
             (rows, true)
         }
         None => (rows, false),
@@ -111,6 +127,26 @@ fn rebind(existing: &[(Option<u64>, Shape<'_>)], wanted: &[DraftRow]) -> Option<
     })
 }
 
+/// The update rows, and whether any existing row is kept (if not, clear the rows first).
+pub fn invoice_rows(existing: &[InvoiceRow], wanted: &[DraftRow]) -> (Vec<InvoiceRowWrite>, bool) {
+    let shapes: Vec<_> = existing
+        .iter()
+        .map(|e| {
+            let shape = Shape {
+                article: e.article_number.as_deref(),
+                description: e.description.as_deref(),
+                quantity: e.delivered_quantity,
+                price: e.price,
+                discount: e.discount,
+                vat: e.vat,
+                account: e.account_number,
+            };
+            (e.row_id, shape)
+        })
+        .collect();
+    update_rows(&shapes, wanted, invoice_row)
+}
+
 /// [`invoice_rows`] for orders (quantities compared as ordered).
 pub fn order_rows(existing: &[OrderRow], wanted: &[DraftRow]) -> (Vec<OrderRowWrite>, bool) {
     let shapes: Vec<_> = existing
@@ -128,32 +164,7 @@ pub fn order_rows(existing: &[OrderRow], wanted: &[DraftRow]) -> (Vec<OrderRowWr
             (e.row_id, shape)
         })
         .collect();
-    let ids = keep(&shapes, wanted);
-    let kept = ids.iter().any(Option::is_some);
-    let mut rows: Vec<OrderRowWrite> = wanted
-        .iter()
-        .zip(&ids)
-        .map(|(w, id)| match id {
-            Some(row_id) => OrderRowWrite {
-                row_id: Some(*row_id),
-                ..OrderRowWrite::default()
-            },
-            None => order_row(w),
-        })
-        .collect();
-    if kept {
-        return (rows, true);
-    }
-    match rebind(&shapes, wanted) {
-        Some((j, row_id)) => {
-            let row = &mut rows[j];
-            row.row_id = Some(row_id);
-            row.discount = Some(wanted[j].discount);
-            row.discount_type = Some(DiscountType::Amount);
-            (rows, true)
-        }
-        None => (rows, false),
-    }
+    update_rows(&shapes, wanted, order_row)
 }
 
 /// Every existing order row kept as it is, then `added` (e.g. a refund's negative rows).

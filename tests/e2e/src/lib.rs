@@ -80,3 +80,41 @@ impl Shop {
         (status, resp.json().await.unwrap_or_default())
     }
 }
+
+/// A JSON secret of the tenant's family (`shop`, `callback`, …) in the stack's secret store.
+pub async fn put_json_secret(env: &LocalEnv, name: &str, value: serde_json::Value) {
+    env.stack
+        .secrets
+        .put_secret(name, &fortsync_app::SecretString::new(value.to_string()))
+        .await
+        .unwrap_or_else(|e| panic!("secret {name}: {e}"));
+}
+
+/// Point the tenant at its shop's API: the `ShopLink` on the tenant, the credentials in the
+/// `shop` secret.
+pub async fn link_shop(
+    env: &LocalEnv,
+    platform: fortsync_domain::order::Platform,
+    base_url: &str,
+    credentials: serde_json::Value,
+) {
+    let mut tenant = env
+        .stack
+        .tenants
+        .get_tenant(&env.tenant)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("tenant {} missing", env.tenant));
+    tenant.shop = Some(fortsync_domain::tenant::ShopLink {
+        platform,
+        base_url: base_url.to_owned(),
+        location_id: None,
+    });
+    env.stack
+        .tenants
+        .put_tenant(&tenant)
+        .await
+        .unwrap_or_else(|e| panic!("tenant: {e}"));
+    put_json_secret(env, &env.stack.names.shop(&env.tenant), credentials).await;
+}

@@ -257,7 +257,6 @@ async fn an_edit_updates_an_unbooked_invoice_in_place_and_is_flagged_or_reissued
 #[tokio::test(flavor = "multi_thread")]
 async fn a_woocommerce_refund_announced_without_lines_is_credited_with_the_lines_the_shop_has() {
     use fortsync_domain::order::Platform;
-    use fortsync_domain::tenant::ShopLink;
     let env = moto_env("followups-woo-refund", |_| {}).await;
     let fixture = |name: &str| {
         std::fs::read_to_string(format!(
@@ -276,30 +275,13 @@ async fn a_woocommerce_refund_announced_without_lines_is_credited_with_the_lines
         vec![serde_json::from_str(&fixture("refund-partial-shipping")).unwrap()],
     )
     .unwrap();
-    let mut tenant = env
-        .stack
-        .tenants
-        .get_tenant(&env.tenant)
-        .await
-        .unwrap()
-        .unwrap();
-    tenant.shop = Some(ShopLink {
-        platform: Platform::Woocommerce,
-        base_url: shop.base_url.clone(),
-        location_id: None,
-    });
-    env.stack.tenants.put_tenant(&tenant).await.unwrap();
-    env.stack
-        .secrets
-        .put_secret(
-            &env.stack.names.shop(&env.tenant),
-            &fortsync_app::SecretString::new(
-                json!({"consumer_key": woo_sim::DEFAULT_KEY, "consumer_secret": woo_sim::DEFAULT_SECRET})
-                    .to_string(),
-            ),
-        )
-        .await
-        .unwrap();
+    fortsync_e2e::link_shop(
+        &env,
+        Platform::Woocommerce,
+        &shop.base_url,
+        json!({"consumer_key": woo_sim::DEFAULT_KEY, "consumer_secret": woo_sim::DEFAULT_SECRET}),
+    )
+    .await;
     let send = |body: String| {
         let url = format!("{}/webhooks/{}/woocommerce", env.base_url, env.tenant);
         async move {

@@ -8,8 +8,7 @@ use fortsync_app::sync::{SyncOutcome, run_sync};
 use fortsync_domain::OrderId;
 use fortsync_domain::job::SyncResource;
 use fortsync_domain::order::Platform;
-use fortsync_domain::tenant::ShopLink;
-use fortsync_e2e::moto_env;
+use fortsync_e2e::{link_shop, moto_env, put_json_secret};
 use fortsync_local::LocalEnv;
 use serde_json::{Value, json};
 
@@ -34,35 +33,16 @@ async fn setup(name: &str) -> (LocalEnv, woo_sim::SimHandle, String) {
         json!({"email": buyer, "first_name": "Erik", "last_name": "Lind"}),
     ])
     .unwrap();
-    let mut tenant = env
-        .stack
-        .tenants
-        .get_tenant(&env.tenant)
-        .await
-        .unwrap()
-        .unwrap();
-    tenant.shop = Some(ShopLink {
-        platform: Platform::Woocommerce,
-        base_url: shop.base_url.clone(),
-        location_id: None,
-    });
-    env.stack.tenants.put_tenant(&tenant).await.unwrap();
-    let put = |name: String, v: Value| {
-        let secrets = env.stack.secrets.clone();
-        async move {
-            secrets
-                .put_secret(&name, &fortsync_app::SecretString::new(v.to_string()))
-                .await
-                .unwrap()
-        }
-    };
-    put(
-        env.stack.names.shop(&env.tenant),
+    link_shop(
+        &env,
+        Platform::Woocommerce,
+        &shop.base_url,
         json!({"consumer_key": woo_sim::DEFAULT_KEY, "consumer_secret": woo_sim::DEFAULT_SECRET}),
     )
     .await;
-    put(
-        env.stack.names.callback(&env.tenant),
+    put_json_secret(
+        &env,
+        &env.stack.names.callback(&env.tenant),
         json!({"current": CALLBACK_SECRET}),
     )
     .await;
@@ -262,35 +242,19 @@ async fn a_shopify_order_gets_its_tags_metafields_and_note_when_paid() {
         email: Some("anna.svensson@example.se".into()),
         ..Default::default()
     });
-    let mut tenant = env
-        .stack
-        .tenants
-        .get_tenant(&env.tenant)
-        .await
-        .unwrap()
-        .unwrap();
-    tenant.shop = Some(ShopLink {
-        platform: Platform::Shopify,
-        base_url: shop.base_url.clone(),
-        location_id: None,
-    });
-    env.stack.tenants.put_tenant(&tenant).await.unwrap();
-    for (name, v) in [
-        (
-            env.stack.names.shop(&env.tenant),
-            json!({"access_token": shopify_sim::DEFAULT_TOKEN}),
-        ),
-        (
-            env.stack.names.callback(&env.tenant),
-            json!({"current": CALLBACK_SECRET}),
-        ),
-    ] {
-        env.stack
-            .secrets
-            .put_secret(&name, &fortsync_app::SecretString::new(v.to_string()))
-            .await
-            .unwrap();
-    }
+    link_shop(
+        &env,
+        Platform::Shopify,
+        &shop.base_url,
+        json!({"access_token": shopify_sim::DEFAULT_TOKEN}),
+    )
+    .await;
+    put_json_secret(
+        &env,
+        &env.stack.names.callback(&env.tenant),
+        json!({"current": CALLBACK_SECRET}),
+    )
+    .await;
     let mut order: Value = serde_json::from_str(
         &std::fs::read_to_string(format!(
             "{}/../fixtures/shopify/order-mixed-vat.json",
@@ -424,35 +388,19 @@ async fn a_generic_shop_gets_a_signed_status_post() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/fortnox-status", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let mut tenant = env
-        .stack
-        .tenants
-        .get_tenant(&env.tenant)
-        .await
-        .unwrap()
-        .unwrap();
-    tenant.shop = Some(ShopLink {
-        platform: Platform::Generic,
-        base_url: url,
-        location_id: None,
-    });
-    env.stack.tenants.put_tenant(&tenant).await.unwrap();
-    for (name, v) in [
-        (
-            env.stack.names.shop(&env.tenant),
-            json!({"signing_secret": "merchant-secret"}),
-        ),
-        (
-            env.stack.names.callback(&env.tenant),
-            json!({"current": CALLBACK_SECRET}),
-        ),
-    ] {
-        env.stack
-            .secrets
-            .put_secret(&name, &fortsync_app::SecretString::new(v.to_string()))
-            .await
-            .unwrap();
-    }
+    link_shop(
+        &env,
+        Platform::Generic,
+        &url,
+        json!({"signing_secret": "merchant-secret"}),
+    )
+    .await;
+    put_json_secret(
+        &env,
+        &env.stack.names.callback(&env.tenant),
+        json!({"current": CALLBACK_SECRET}),
+    )
+    .await;
     let shop = fortsync_e2e::Shop::new(&env);
     let (status, _) = shop
         .deliver(&fortsync_e2e::fixture("order-1001-anna"), None)

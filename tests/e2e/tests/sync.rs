@@ -13,6 +13,7 @@ use fortsync_local::LocalEnv;
 use serde_json::{Value, json};
 
 async fn configure(env: &LocalEnv, link: ShopLink, creds: Value, sync: SyncSettings) {
+    fortsync_e2e::link_shop(env, link.platform, &link.base_url, creds).await;
     let mut tenant = env
         .stack
         .tenants
@@ -25,12 +26,6 @@ async fn configure(env: &LocalEnv, link: ShopLink, creds: Value, sync: SyncSetti
     tenant.settings.version += 1;
     tenant.settings.validate().unwrap();
     env.stack.tenants.put_tenant(&tenant).await.unwrap();
-    let name = env.stack.names.shop(&env.tenant);
-    env.stack
-        .secrets
-        .put_secret(&name, &fortsync_app::SecretString::new(creds.to_string()))
-        .await
-        .unwrap();
 }
 
 async fn sync(env: &LocalEnv, resource: SyncResource, full: bool) -> SyncReport {
